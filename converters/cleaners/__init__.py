@@ -1,0 +1,1 @@
+"""Cleaners: pure ``Document -> Document`` functions, each idempotent."""

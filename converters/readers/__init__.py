@@ -1,0 +1,1 @@
+"""Readers: one module per input format, each with one public ``read_<format>(data, ctx)``."""
