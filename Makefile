@@ -38,3 +38,6 @@ accept: setup
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache
+
+eval: setup
+	$(PY) scripts/evaluate.py
