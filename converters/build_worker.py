@@ -1,0 +1,218 @@
+"""One article of a batch build: read it once, render every requested format, write atomically.
+
+This is the unit of work that ``pressroom build`` hands to a worker process (or a Dask worker).
+It never raises for a bad article: failures come back as data, so one broken file cannot stop the
+batch. Only interrupts (KeyboardInterrupt, SystemExit from SIGTERM) escape, and
+:func:`~converters.output.write_atomic` removes its temporary file on the way out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import queue
+import resource
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
+from multiprocessing.queues import Queue
+from pathlib import Path
+
+from converters import pipeline
+from converters.context import Context, Options
+from converters.errors import PressroomError
+from converters.output import write_atomic
+
+
+@dataclass(frozen=True)
+class Job:
+    """One article and the outputs still to build from it, as ``(format, path)`` pairs."""
+
+    source: Path
+    outputs: tuple[tuple[str, Path], ...]
+
+
+@dataclass
+class ArticleResult:
+    """What happened to one article: outputs written (or rendered), failures with reasons."""
+
+    source: Path
+    written: list[tuple[str, Path, float]] = field(default_factory=list)  # format, path, render seconds
+    failed: list[tuple[str, Path, str]] = field(default_factory=list)  # format, path, reason
+    diagnostics: list[str] = field(default_factory=list)
+    read_seconds: float = 0.0
+    payload: dict[str, bytes] = field(default_factory=dict)  # rendered bytes when the caller writes
+    worker: int = 0  # process id of the worker that did it
+    rss_kib: int = 0  # resident set size after the article
+    peak_rss_kib: int = 0  # the worker's peak resident set size so far
+
+
+def _reason(exc: BaseException) -> str:
+    """One line for the summary; an unexpected exception is a bug, so say which one."""
+    if isinstance(exc, PressroomError):  # its message without the file name: the summary has it
+        return str(exc.args[0]) if exc.args else exc.code
+    return f"internal error {type(exc).__name__}: {exc}"
+
+
+def memory_kib() -> tuple[int, int]:
+    """Current and peak resident set size of this process in KiB (Linux /proc, else getrusage)."""
+    try:
+        fields = dict(
+            line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line
+        )
+        return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+    except (OSError, KeyError, ValueError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak, peak
+
+
+def convert_article(job: Job, options: Options, *, write: bool = True) -> ArticleResult:
+    """Read ``job.source`` once and render each of ``job.outputs``.
+
+    With ``write`` the outputs are written in place (atomically); without it the bytes are kept in
+    ``payload`` for the caller to write (the Dask path, where workers may not share our disk).
+    """
+    result = ArticleResult(source=job.source, worker=os.getpid())
+    ctx = Context(options=options)
+    started = time.perf_counter()
+    try:
+        doc = pipeline.read(job.source, None, ctx)
+    except Exception as exc:  # one bad article is reported, never fatal for the batch
+        result.failed = [(fmt, out, _reason(exc)) for fmt, out in job.outputs]
+        return _finish(result, ctx)
+    result.read_seconds = time.perf_counter() - started
+    for fmt, out in job.outputs:
+        wctx = Context(options=options, base_dir=ctx.base_dir, source_name=ctx.source_name)
+        started = time.perf_counter()
+        try:
+            data = pipeline.render(doc, fmt, wctx)
+            if write:
+                write_atomic(out, data)
+            else:
+                result.payload[fmt] = data
+        except Exception as exc:
+            result.failed.append((fmt, out, _reason(exc)))
+        else:
+            result.written.append((fmt, out, time.perf_counter() - started))
+        result.diagnostics += [str(d) for d in wctx.diagnostics]
+    return _finish(result, ctx)
+
+
+def _finish(result: ArticleResult, ctx: Context) -> ArticleResult:
+    result.diagnostics = [str(d) for d in ctx.diagnostics] + result.diagnostics
+    result.rss_kib, result.peak_rss_kib = memory_kib()
+    return result
+
+
+def write_payload(result: ArticleResult) -> ArticleResult:
+    """Write the bytes a remote worker rendered, here, atomically; a write error fails that output."""
+    still_written: list[tuple[str, Path, float]] = []
+    for fmt, out, seconds in result.written:
+        try:
+            write_atomic(out, result.payload.pop(fmt))
+        except OSError as exc:
+            result.failed.append((fmt, out, f"cannot write: {exc.strerror or exc}"))
+        else:
+            still_written.append((fmt, out, seconds))
+    result.written = still_written
+    return result
+
+
+# --- the local worker pool -------------------------------------------------------------------
+#
+# A small pool of our own rather than multiprocessing.Pool: on Ctrl-C we must SIGTERM workers
+# that may be idle while holding the task queue's lock (Pool.terminate can wait on that lock),
+# and a worker killed by a crashing C library must cost one article, not the batch.
+
+_OPTIONS = Options()
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    # Raising unwinds through write_atomic, which deletes its temporary file.
+    raise SystemExit(128 + signum)
+
+
+def warm_up(formats: list[str]) -> None:
+    """Import the writers once per process so the first article does not pay for it."""
+    from converters import registry
+
+    for fmt in formats:
+        with contextlib.suppress(Exception):  # reported per article, where the user sees which one
+            registry.get_writer(fmt)
+
+
+def _worker_loop(tasks: Queue[tuple[int, Job] | None], results: Queue[tuple[str, int, object]],
+                 options: Options, formats: list[str]) -> None:
+    # Ctrl-C on a terminal reaches the whole process group: the parent decides, workers ignore it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    warm_up(formats)
+    pid = os.getpid()
+    while (item := tasks.get()) is not None:
+        index, job = item
+        results.put(("begin", index, pid))
+        results.put(("done", index, convert_article(job, options)))
+
+
+def run_pool(jobs: list[Job], options: Options, workers: int, formats: list[str],
+             on_result: Callable[[ArticleResult], None]) -> None:
+    """Convert ``jobs`` in ``workers`` processes, calling ``on_result`` in this process as each ends.
+
+    Interrupts propagate after every worker has been stopped (SIGTERM, then SIGKILL).
+    """
+    mp = multiprocessing.get_context("forkserver")
+    tasks: Queue[tuple[int, Job] | None] = mp.Queue()
+    results: Queue[tuple[str, int, object]] = mp.Queue()
+    for item in enumerate(jobs):
+        tasks.put(item)
+    procs: dict[int, BaseProcess] = {}
+    in_flight: dict[int, int] = {}  # pid -> job index
+
+    def start() -> None:
+        p = mp.Process(target=_worker_loop, args=(tasks, results, options, formats), daemon=True)
+        p.start()
+        procs[p.pid or 0] = p
+        tasks.put(None)  # one stop sign per worker, behind the jobs
+
+    for _ in range(min(workers, len(jobs))):
+        start()
+    remaining = len(jobs)
+    try:
+        while remaining:
+            try:
+                kind, index, value = results.get(timeout=0.5)
+            except queue.Empty:
+                for pid, p in list(procs.items()):
+                    if p.exitcode is None:
+                        continue
+                    del procs[pid]
+                    lost = in_flight.pop(pid, None)
+                    if lost is not None:  # a worker died mid-article: fail it, replace the worker
+                        job = jobs[lost]
+                        why = f"the worker process died (exit code {p.exitcode})"
+                        on_result(ArticleResult(job.source, failed=[(f, o, why) for f, o in job.outputs]))
+                        remaining -= 1
+                        start()
+                if not procs and remaining:
+                    raise RuntimeError("every build worker exited early") from None
+                continue
+            if kind == "begin":
+                in_flight[int(value)] = index  # type: ignore[call-overload]
+            else:
+                assert isinstance(value, ArticleResult)
+                in_flight.pop(value.worker, None)
+                on_result(value)
+                remaining -= 1
+    finally:
+        tasks.cancel_join_thread()  # unsent jobs must not block our exit
+        for p in procs.values():
+            if p.is_alive():
+                p.terminate()
+        for p in procs.values():
+            p.join(timeout=10)
+            if p.is_alive():
+                p.kill()
+                p.join()
