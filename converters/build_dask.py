@@ -44,7 +44,7 @@ def run_dask(
     try:
         client.run(warm_up, formats)
         futures = [client.submit(_task, job, options, pure=False) for job in jobs]
-        for future in dask.as_completed(futures):
+        for future in dask.as_completed(futures, loop=client.loop):
             try:
                 result: ArticleResult = future.result()
             except Exception as exc:  # the task itself died (worker lost, unpicklable result)

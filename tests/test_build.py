@@ -1,0 +1,240 @@
+"""``pressroom build``: mirroring, make-style skipping, failures, interrupts, reproducibility, Dask.
+
+Articles are small JSON trees written here (the JSON reader is always present), plus the canonical
+fixture with its images for the real writers; each format test skips when its writer is not installed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from converters import pipeline, registry
+from converters.build import BuildReport, build, parse_formats
+from converters.build_progress import QuietReporter
+from converters.cli import main
+from converters.context import Context, Options
+from converters.errors import UsageError
+from converters.tree import Document, Heading, Meta, Paragraph, Text, dumps
+from tests.conftest import FIXTURES, ROOT
+
+ALL_FORMATS = ["json", "markdown", "docx", "epub", "pdf"]
+QUIET = QuietReporter()
+
+
+def has_writer(fmt: str) -> bool:
+    try:
+        registry.get_writer(fmt)
+    except ModuleNotFoundError:
+        return False
+    return True
+
+
+def article(i: int) -> Document:
+    """A small invented news article, different for each ``i``."""
+    return Document(
+        meta=Meta(title=f"第{i}号通讯：社区食堂开到家门口", date=f"2024-05-{i % 28 + 1:02d}", source="示例晚报"),
+        blocks=(
+            Paragraph((Text(f"记者从区民政局获悉，第{i}批社区食堂本周试运营，老人凭卡就餐可享八折。"),)),
+            Heading(2, (Text("菜价与营业时间"),)),
+            Paragraph((Text("食堂每天早七点至晚七点营业，荤素搭配的套餐十二元起，" * (1 + i % 3)),)),
+        ),
+    )
+
+
+def write_corpus(root: Path, count: int) -> list[Path]:
+    """``count`` JSON articles spread over a nested tree under ``root``."""
+    paths = []
+    for i in range(count):
+        path = root / f"district{i % 3}" / ("archive" if i % 2 else "") / f"a{i:04d}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dumps(article(i)), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def expected(source: Path, fmt: str, options: Options | None = None) -> bytes:
+    ctx = Context(options=options or Options())
+    doc = pipeline.read(source, None, ctx)
+    return pipeline.render(doc, fmt, Context(options=ctx.options, base_dir=ctx.base_dir, source_name=str(source)))
+
+
+def outputs(outdir: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(outdir)): p.read_bytes() for p in sorted(outdir.rglob("*")) if p.is_file()}
+
+
+def test_mirrors_the_source_tree_with_the_writers_bytes(tmp_path: Path) -> None:
+    sources = write_corpus(tmp_path / "src", 7)
+    report = build([tmp_path / "src"], tmp_path / "out", "json", reporter=QUIET)
+    assert report.exit_code == 0 and not report.failed and not report.skipped
+    assert len(report.converted) == 7
+    for source in sources:
+        out = tmp_path / "out" / source.relative_to(tmp_path / "src")
+        assert out.read_bytes() == expected(source, "json")
+
+
+def test_up_to_date_outputs_are_skipped_until_an_input_or_template_changes(tmp_path: Path) -> None:
+    sources = write_corpus(tmp_path / "src", 4)
+    out = tmp_path / "out"
+    assert len(build([tmp_path / "src"], out, "json", reporter=QUIET).converted) == 4
+    again = build([tmp_path / "src"], out, "json", reporter=QUIET)
+    assert (len(again.converted), len(again.skipped)) == (0, 4)
+    # One source edited: only its output is redone.
+    later = time.time() + 5
+    os.utime(sources[2], (later, later))
+    edited = build([tmp_path / "src"], out, "json", reporter=QUIET)
+    assert [src for src, _, _ in edited.converted] == [sources[2]]
+    # A style sheet the options name is a dependency of every output.
+    css = tmp_path / "house.css"
+    css.write_text("p { color: black }")
+    os.utime(css, (later + 5, later + 5))
+    restyled = build([tmp_path / "src"], out, "json", options=Options(css=(css,)), reporter=QUIET)
+    assert len(restyled.converted) == 4
+    forced = build([tmp_path / "src"], out, "json", force=True, reporter=QUIET)
+    assert (len(forced.converted), len(forced.skipped)) == (4, 0)
+
+
+def test_a_bad_article_is_reported_and_the_rest_are_built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_corpus(tmp_path / "src", 3)
+    (tmp_path / "src" / "broken.json").write_text('{"meta": {}, "blocks": [{"type": "nonsense"}]}')
+    (tmp_path / "src" / "empty.json").write_bytes(b"")
+    code = main(["build", str(tmp_path / "src"), "-o", str(tmp_path / "out"), "--to", "json", "-j", "2"])
+    assert code == 1
+    summary = capsys.readouterr().out
+    assert "converted 3, skipped 0 (up to date), failed 2" in summary
+    assert "broken.json -> json" in summary and "empty.json -> json" in summary
+    assert sorted(p.name for p in (tmp_path / "out").rglob("*.json")) == ["a0000.json", "a0001.json", "a0002.json"]
+
+
+def test_outputs_that_would_collide_are_refused(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "one", 1)
+    write_corpus(tmp_path / "two", 1)
+    report = build([tmp_path / "one" / "district0" / "a0000.json", tmp_path / "two" / "district0" / "a0000.json"],
+                   tmp_path / "out", "json", reporter=QUIET)
+    assert len(report.converted) == 1 and len(report.failed) == 1 and "also builds" in report.failed[0][2]
+
+
+def test_the_output_folder_inside_the_sources_is_not_read_back(tmp_path: Path) -> None:
+    write_corpus(tmp_path, 2)
+    build([tmp_path], tmp_path / "out", "json", reporter=QUIET)
+    again = build([tmp_path], tmp_path / "out", "json", reporter=QUIET)
+    assert (len(again.converted), len(again.skipped)) == (0, 2)
+
+
+@pytest.mark.parametrize("spec", ["pdf,nonsense", ",", ""])
+def test_bad_format_lists_are_usage_errors(spec: str) -> None:
+    with pytest.raises(UsageError):
+        parse_formats(spec)
+
+
+def test_format_aliases_are_accepted_once() -> None:
+    assert parse_formats("md,json,markdown") == ["markdown", "json"]
+
+
+def test_worker_processes_give_the_same_bytes_as_one_process(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "src", 9)
+    one = build([tmp_path / "src"], tmp_path / "j1", "json", jobs=1, reporter=QUIET)
+    two = build([tmp_path / "src"], tmp_path / "j2", "json", jobs=2, reporter=QUIET)
+    assert one.exit_code == two.exit_code == 0
+    assert outputs(tmp_path / "j1") == outputs(tmp_path / "j2")
+    assert os.getpid() not in {r.worker for r in two.results}
+
+
+def _start_build(src: Path, out: Path, jobs: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "converters", "build", str(src), "-o", str(out), "--to", "json", "-j", str(jobs)]
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_build_leaves_whole_files_and_resumes(tmp_path: Path, jobs: int, sig: signal.Signals) -> None:
+    sources = write_corpus(tmp_path / "src", 1500)  # each output is fsynced: enough to stop mid-way
+    out = tmp_path / "out"
+    proc = _start_build(tmp_path / "src", out, jobs)
+    deadline = time.monotonic() + 60
+    while len(list(out.rglob("*.json"))) < 20 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    assert list(tmp_path.rglob("*.part")) == []
+    built = sorted(out.rglob("*.json"))
+    assert 20 <= len(built) < len(sources), "the build was not stopped mid-way"
+    for path in built:  # every file there is whole: exactly what the writer makes
+        assert path.read_bytes() == expected(tmp_path / "src" / path.relative_to(out), "json")
+    resumed = build([tmp_path / "src"], out, "json", jobs=2, reporter=QUIET)
+    assert (len(resumed.converted), len(resumed.skipped)) == (len(sources) - len(built), len(built))
+    assert resumed.exit_code == 0
+
+
+def _canonical_tree(root: Path) -> Path:
+    """The canonical fixture with its images, as a one-article source tree."""
+    shutil.copytree(FIXTURES / "images", root / "images")
+    shutil.copy(FIXTURES / "canonical.json", root / "canonical.json")
+    write_corpus(root / "more", 2)
+    return root
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
+def test_two_builds_with_the_same_source_date_epoch_are_byte_identical(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not has_writer(fmt):
+        pytest.skip(f"no {fmt} writer in this tree yet")
+    src = _canonical_tree(tmp_path / "src")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    for run in ("first", "second"):
+        code = main(["build", str(src), "-o", str(tmp_path / run), "--to", fmt, "-j", "2"])
+        assert code == 0
+    first, second = outputs(tmp_path / "first"), outputs(tmp_path / "second")
+    assert len(first) == 3 and first == second
+
+
+@pytest.mark.slow
+def test_the_dask_path_gives_the_same_bytes_as_the_local_path(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    formats = [f for f in ALL_FORMATS if has_writer(f)]
+    src = _canonical_tree(tmp_path / "src")
+    options = Options(source_date_epoch=1700000000)
+    local = build([src], tmp_path / "local", formats, jobs=1, options=options, reporter=QUIET)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, protocol="tcp://", host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        remote = build([src], tmp_path / "dask", formats, options=options, scheduler=cluster.scheduler_address,
+                       reporter=QUIET)
+    assert local.exit_code == remote.exit_code == 0
+    assert len(remote.converted) == 3 * len(formats)
+    assert outputs(tmp_path / "local") == outputs(tmp_path / "dask")
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    write_corpus(tmp_path / "src", 1)
+    report_or_error: BuildReport | None = None
+    with pytest.raises(UsageError, match="cannot reach the Dask scheduler"):
+        report_or_error = build([tmp_path / "src"], tmp_path / "out", "json", scheduler="tcp://127.0.0.1:9",
+                                reporter=QUIET)
+    assert report_or_error is None
+
+
+def test_source_date_epoch_from_the_environment_reaches_the_writers() -> None:
+    from converters.build import source_date_epoch
+
+    assert source_date_epoch(Options(), {"SOURCE_DATE_EPOCH": "1700000000"}).source_date_epoch == 1700000000
+    assert source_date_epoch(Options(), {}) == Options()
+    explicit = dataclasses.replace(Options(), source_date_epoch=5)
+    assert source_date_epoch(explicit, {"SOURCE_DATE_EPOCH": "9"}).source_date_epoch == 5
+    with pytest.raises(UsageError):
+        source_date_epoch(Options(), {"SOURCE_DATE_EPOCH": "yesterday"})
