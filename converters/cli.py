@@ -81,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     known_in = ", ".join(sorted(registry.READERS))
     known_out = ", ".join(sorted(registry.WRITERS))
-    p = sub.add_parser("convert", help="convert articles", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "convert", help="convert articles", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="article file(s), or - for standard input")
     p.add_argument("-o", "--output", required=True, help="output file, or - for standard output")
     p.add_argument("-f", "--from", dest="from_format", help=f"input format ({known_in}); default from extension")

@@ -121,7 +121,7 @@ def decode_bytes(data: bytes, where: str = "", declared: str | None = None) -> s
         raise InputError(f"this is {kind}, not a text article", code="binary-input", where=where)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            text = _strict(data[len(bom):], encoding)
+            text = _strict(data[len(bom) :], encoding)
             if text is None:
                 raise InputError(f"invalid {encoding} after its byte-order mark", code="bad-encoding", where=where)
             return _check_text(text, where)

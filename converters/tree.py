@@ -15,7 +15,7 @@ import dataclasses
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar
 
 # --------------------------------------------------------------------------- inlines
 
@@ -64,7 +64,7 @@ class Image:
     title: str = ""
 
 
-Inline = Union[Text, Emph, Strong, Link, LineBreak, Image]
+Inline = Text | Emph | Strong | Link | LineBreak | Image
 
 # --------------------------------------------------------------------------- blocks
 
@@ -128,7 +128,7 @@ class Credit:
     children: tuple[Inline, ...]
 
 
-Block = Union[Heading, Paragraph, Figure, BlockQuote, List, ThematicBreak, Credit]
+Block = Heading | Paragraph | Figure | BlockQuote | List | ThematicBreak | Credit
 
 # --------------------------------------------------------------------------- documents
 
@@ -165,7 +165,7 @@ class Book:
     documents: tuple[Document, ...]
 
 
-Node = Union[Inline, Block, ListItem, Meta, Document, Book]
+Node = Inline | Block | ListItem | Meta | Document | Book
 
 INLINE_TYPES: tuple[type, ...] = (Text, Emph, Strong, Link, LineBreak, Image)
 BLOCK_TYPES: tuple[type, ...] = (Heading, Paragraph, Figure, BlockQuote, List, ThematicBreak, Credit)

@@ -49,6 +49,7 @@ def bigram_f1(extracted: str, truth: str) -> float:
 
 def same_day(found: str | None, truth: str | None) -> bool:
     """Both dates name the same calendar day (``2005-3-11 12:12`` == ``2005-03-11``)."""
+
     def day(s: str | None) -> tuple[int, ...] | None:
         m = re.search(r"(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})", s or "")
         return tuple(int(g) for g in m.groups()) if m else None

@@ -37,7 +37,9 @@ _ALPHABET = st.sampled_from(
     + list("*_`[]()<>!#\\&-+.|~=:\"'$%")
 )
 _word = st.text(_ALPHABET, min_size=1, max_size=12)
-_url = st.sampled_from(["https://example.com/a", "http://news.example.cn/2020/04/29/x.html?id=1&p=2", "#sec", "a b.html"])
+_url = st.sampled_from(
+    ["https://example.com/a", "http://news.example.cn/2020/04/29/x.html?id=1&p=2", "#sec", "a b.html"]
+)
 _src = st.sampled_from(["images/photo.jpg", "https://img.example.cn/a.png", "图片 1.png"])
 
 

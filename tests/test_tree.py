@@ -65,6 +65,12 @@ def test_query_and_plain_text() -> None:
 def test_bad_json_is_value_error() -> None:
     import pytest
 
-    for bad in ({}, {"blocks": [{"type": "nope"}]}, {"blocks": [{"type": "text", "text": "x"}]}, {"meta": {"x": 1}, "blocks": []}):
+    bad_trees = (
+        {},
+        {"blocks": [{"type": "nope"}]},
+        {"blocks": [{"type": "text", "text": "x"}]},
+        {"meta": {"x": 1}, "blocks": []},
+    )
+    for bad in bad_trees:
         with pytest.raises(ValueError):
             document_from_json(bad)
