@@ -41,3 +41,68 @@ clean:
 
 eval: setup
 	$(PY) scripts/evaluate.py
+
+# --- Batch builds ------------------------------------------------------------------------------
+# `make all` converts every article under ARTICLES (default: the bundled examples) into
+# BUILD/<same path>.{md,docx,epub,pdf}, one pattern rule per input and output format, so make
+# rebuilds only what is out of date (an output is made from its article and the templates) and
+# `make -j` runs conversions side by side. Each output is written to a temporary name and renamed,
+# so an interrupted make never leaves a truncated file it would later take as up to date.
+# For large archives, `pressroom build ARTICLES -o BUILD -j N` does the same in warm worker processes.
+ARTICLES ?= examples
+BUILD ?= build
+# Outputs depend on the setup (override with BUILD_DEPS= to use an existing installation).
+BUILD_DEPS ?= $(VENV)/.installed
+PRESSROOM_CMD ?= $(PRESSROOM)
+CONVERT_FLAGS ?=
+BOOK_TITLE ?=
+EPUBCHECK ?= java -jar /usr/share/java/epubcheck.jar
+BENCH_FLAGS ?=
+ARTICLE_EXTS := txt html htm md markdown docx json
+OUTPUT_FORMATS := md docx epub pdf
+ARTICLE_SRCS := $(shell find $(ARTICLES) -type f -not -path '*/.*' \
+	\( $(foreach e,$(ARTICLE_EXTS),-name '*.$(e)' -o) -false \) 2>/dev/null | LC_ALL=C sort)
+ARTICLE_STEMS := $(sort $(basename $(patsubst $(ARTICLES)/%,%,$(ARTICLE_SRCS))))
+TEMPLATE_FILES := $(shell find templates -type f 2>/dev/null)
+outputs_in = $(foreach s,$(ARTICLE_STEMS),$(BUILD)/$(s).$(1))
+
+.PHONY: all $(OUTPUT_FORMATS) book check
+.DELETE_ON_ERROR:
+
+all: $(OUTPUT_FORMATS)
+md: $(call outputs_in,md)
+docx: $(call outputs_in,docx)
+epub: $(call outputs_in,epub)
+pdf: $(call outputs_in,pdf)
+
+# $(1) output format, $(2) input extension
+define article_rule
+$(BUILD)/%.$(1): $(ARTICLES)/%.$(2) $(TEMPLATE_FILES) | $(BUILD_DEPS)
+	@mkdir -p $$(@D)
+	$(PRESSROOM_CMD) convert $$< -o $$@ $(CONVERT_FLAGS)
+endef
+$(foreach out,$(OUTPUT_FORMATS),$(foreach in,$(ARTICLE_EXTS),$(eval $(call article_rule,$(out),$(in)))))
+
+# Every article as one anthology, in both book formats.
+book: $(BUILD)/book.epub $(BUILD)/book.pdf
+$(BUILD)/book.epub $(BUILD)/book.pdf: $(ARTICLE_SRCS) $(TEMPLATE_FILES) | $(BUILD_DEPS)
+	@mkdir -p $(@D)
+	$(PRESSROOM_CMD) book $(ARTICLES) -o $@ $(if $(BOOK_TITLE),--title "$(BOOK_TITLE)") $(CONVERT_FLAGS)
+
+# Check everything built: epubcheck (errors and warnings fail), qpdf --check, every font embedded.
+check:
+	@status=0; count=0; \
+	for f in $$(find $(BUILD) -name '*.epub' 2>/dev/null | LC_ALL=C sort); do count=$$((count+1)); \
+	  $(EPUBCHECK) -q --failonwarnings "$$f" || { echo "check: epubcheck failed: $$f"; status=1; }; \
+	done; \
+	for f in $$(find $(BUILD) -name '*.pdf' 2>/dev/null | LC_ALL=C sort); do count=$$((count+1)); \
+	  qpdf --check "$$f" >/dev/null || { echo "check: qpdf --check failed: $$f"; status=1; }; \
+	  pdffonts "$$f" >/dev/null 2>&1 || { echo "check: pdffonts cannot read $$f"; status=1; continue; }; \
+	  pdffonts "$$f" | awk 'NR > 2 && $$(NF-4) != "yes" { print "check: font not embedded: " $$1; bad = 1 } \
+	    END { exit bad }' || { echo "check: in $$f"; status=1; }; \
+	done; \
+	if [ $$count -eq 0 ]; then echo "check: nothing built under $(BUILD)/ yet (make all)"; exit 1; fi; \
+	[ $$status -eq 0 ] && echo "check: $$count files OK"; exit $$status
+
+bench: | $(BUILD_DEPS)
+	$(PY) bench/run.py $(BENCH_FLAGS)
