@@ -1,0 +1,106 @@
+"""The benchmark corpus: the bundled examples, our test fixtures and ../shared/corpus pages.
+
+Pages are repeated (under new names) until there are enough articles. ../shared is used in place
+and only copied into a temporary folder, never into the repository; it is skipped when absent.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from converters import pipeline, registry
+from converters.context import Context, Options
+
+ROOT = Path(__file__).resolve().parent.parent
+# ../shared beside the clone (a worktree one level deeper finds it one more level up).
+SHARED_CORPUS = next(
+    (p / "shared" / "corpus" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared" / "corpus").is_dir()),
+    ROOT.parent / "shared" / "corpus",
+)
+
+
+def has_reader(fmt: str) -> bool:
+    try:
+        registry.get_reader(fmt)
+    except ModuleNotFoundError:
+        return False
+    return True
+
+
+def has_writer(fmt: str) -> bool:
+    try:
+        registry.get_writer(fmt)
+    except ModuleNotFoundError:
+        return False
+    return True
+
+
+def candidate_sources() -> tuple[list[Path], list[str]]:
+    """Article files we can read, and notes on what was left out and why."""
+    notes: list[str] = []
+    found = sorted((ROOT / "examples").glob("*.*"))
+    found += sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*") if p.suffix in {".txt", ".html", ".json", ".md"})
+    if SHARED_CORPUS.is_dir():
+        found += sorted(SHARED_CORPUS.rglob("*.html")) + sorted(SHARED_CORPUS.rglob("*.copy.txt"))
+    else:
+        notes.append("../shared/corpus is absent: corpus from the examples and test fixtures only")
+    usable: list[Path] = []
+    missing: set[str] = set()
+    for path in found:
+        fmt = registry.format_for_path(path)
+        if fmt is None or path.name.endswith(".golden.json") or path.parent.name == "goldens":
+            continue
+        if has_reader(fmt):
+            usable.append(path)
+        else:
+            missing.add(fmt)
+    notes += [f"skip {fmt} inputs: no {fmt} reader on this branch yet" for fmt in sorted(missing)]
+    return usable, notes
+
+
+def readable(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Only the sources Pressroom reads without an error (a benchmark of failures measures nothing)."""
+    good: list[Path] = []
+    notes: list[str] = []
+    for path in paths:
+        try:
+            pipeline.read(path, None, Context())
+        except Exception as exc:
+            notes.append(f"left out {path.name}: {exc}")
+        else:
+            good.append(path)
+    return good, notes
+
+
+def assemble(dest: Path, count: int) -> tuple[list[Path], list[str]]:
+    """Copy ``count`` articles into ``dest`` (repeating pages under new names); return them and notes."""
+    sources, notes = candidate_sources()
+    sources, bad = readable(sources)
+    notes += bad
+    if not sources:
+        raise SystemExit("bench: no readable article at all")
+    dest.mkdir(parents=True, exist_ok=True)
+    if (ROOT / "tests" / "fixtures" / "images").is_dir():  # the canonical fixture's relative images
+        shutil.copytree(ROOT / "tests" / "fixtures" / "images", dest / "images", dirs_exist_ok=True)
+    articles: list[Path] = []
+    for i in range(count):
+        src = sources[i % len(sources)]
+        name = src.name.replace(".copy.txt", ".txt")
+        target = dest / f"{i:04d}_{name}"
+        shutil.copyfile(src, target)
+        articles.append(target)
+    return articles, notes
+
+
+def markdown_twins(articles: list[Path], dest: Path, options: Options) -> list[Path]:
+    """Pressroom's Markdown of each article: the input pandoc converts (not timed)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    if (articles[0].parent / "images").is_dir():
+        shutil.copytree(articles[0].parent / "images", dest / "images", dirs_exist_ok=True)
+    out: list[Path] = []
+    for path in articles:
+        target = dest / (path.stem + ".md")
+        pipeline.convert([path], target, to_format="markdown", options=options)
+        out.append(target)
+    return out

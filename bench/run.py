@@ -1,0 +1,287 @@
+"""``make bench``: Pressroom against pandoc and WeasyPrint, on the same machine in the same run.
+
+Prints articles/s, per-format ratios, -j1 vs -j2 scaling, peak RSS per worker, and every
+acceptance target of the writer and build issues next to its measured value with PASS/FAIL;
+writes the figures to bench/results.json. A format whose writer (or a peer tool) is missing is
+skipped with a line saying so. ``--quick`` is a small run for development.
+
+Every timed workload runs in a fresh process (bench/probe.py or the CLI), as a user would run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import assemble, has_reader, has_writer, markdown_twins  # noqa: E402
+from converters.context import Options  # noqa: E402
+
+PY = sys.executable
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{Path(PY).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+FORMATS = ["markdown", "docx", "epub", "pdf"]
+PANDOC_FORMATS = ["docx", "epub", "pdf"]  # pandoc's input is the Markdown
+SAMPLE = ROOT / "examples" / "000_fc941cae5a06866b.txt"
+targets: list[dict[str, Any]] = []
+
+
+def say(line: str = "") -> None:
+    print(line, flush=True)
+
+
+def run(cmd: list[str], *, check: bool = True, cwd: Path | None = None) -> float:
+    """Wall time of one command."""
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, env=ENV, cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr.strip()[-400:]}")
+    return seconds
+
+
+def probe(*args: str) -> tuple[float, dict[str, Any]]:
+    """Run bench/probe.py in a fresh process: its wall time and its JSON answer."""
+    started = time.perf_counter()
+    proc = subprocess.run([PY, str(ROOT / "bench" / "probe.py"), *args], env=ENV, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"probe {args[0]} failed: {proc.stderr.strip()[-800:]}")
+    return seconds, json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def target(issue: int, text: str, value: float | None, ok: bool | None, shown: str) -> None:
+    """Record one acceptance line; ``ok`` None means informational (no target given)."""
+    verdict = "n/a" if value is None else "info" if ok is None else "PASS" if ok else "FAIL"
+    targets.append({"issue": issue, "target": text, "value": value, "shown": shown, "verdict": verdict})
+
+
+def mib(kib: float) -> str:
+    return f"{kib / 1024:.0f} MiB"
+
+
+def memory_growth(memory: dict[str, list[list[int]]], at: int, upto: int) -> dict[str, Any]:
+    """Peak RSS of each worker after its ``at``-th article and after its ``upto``-th (or last)."""
+    rows = []
+    for worker, samples in memory.items():
+        if len(samples) < at:
+            continue
+        end = min(upto, len(samples))
+        first, last = samples[at - 1][1], samples[end - 1][1]
+        rows.append({"worker": worker, "at": at, "peak_at": first, "end": end, "peak_end": last,
+                     "growth": (last - first) / first})
+    return {"workers": rows, "max_growth": max((r["growth"] for r in rows), default=None)}
+
+
+def bench_pressroom(corpus: Path, work: Path, formats: list[str], results: dict[str, Any]) -> None:
+    fmts = ",".join(formats)
+    n = len(list(corpus.glob("[0-9]*")))
+    for jobs in (1, 2):
+        wall, data = probe("build", str(corpus), str(work / f"out-j{jobs}"), fmts, str(jobs))
+        data["wall"] = wall
+        results[f"pressroom_j{jobs}"] = data
+        extra = f", {data['failed_count']} outputs failed" if data["failed_count"] else ""
+        say(f"pressroom build -j{jobs}: {n} articles x {len(formats)} formats in {wall:.1f} s "
+            f"= {n / wall:.2f} articles/s{extra}")
+        for line in data["failed"][:3]:
+            say(f"    failed: {line}")
+    j1, j2 = results["pressroom_j1"], results["pressroom_j2"]
+    per = {f: (j1["read_seconds"] + j1["render_seconds"].get(f, 0.0)) / n for f in formats}
+    results["pressroom_per_article"] = per
+    say("  in-process per article (read + render): " + ", ".join(f"{f} {per[f] * 1000:.0f} ms" for f in formats))
+    scaling = j1["wall"] / j2["wall"]
+    results["scaling_j2"] = scaling
+    target(7, "-j2 throughput >= 1.7x -j1 (2 cores)", scaling, scaling >= 1.7, f"{scaling:.2f}x")
+
+
+def bench_pandoc(markdown: list[Path], work: Path, sample: int, css: list[Path], results: dict[str, Any]) -> None:
+    out = work / "pandoc"
+    out.mkdir()
+    times: dict[str, list[float]] = {}
+    for fmt in PANDOC_FORMATS:
+        files = markdown if fmt != "pdf" else markdown[:sample]
+        extra = ["--pdf-engine=weasyprint", *[f"--css={c}" for c in css]] if fmt == "pdf" else []
+        times[fmt] = [run(["pandoc", str(md), "-s", "-o", str(out / f"{md.stem}.{fmt}"), *extra],
+                          cwd=md.parent) for md in files]
+    n = len(markdown)
+    per = {f: statistics.fmean(t) for f, t in times.items()}
+    results["pandoc_per_file"] = per
+    results["pandoc_total"] = sum(per.values()) * n
+    note = f" (PDF timed on {min(sample, n)} of {n} files, scaled)" if sample < n else ""
+    say(f"pandoc per file: " + ", ".join(f"{f} {per[f] * 1000:.0f} ms" for f in PANDOC_FORMATS)
+        + f"; {n} articles x 3 formats = {results['pandoc_total']:.1f} s{note}")
+
+
+def bench_weasyprint_alone(corpus: Path, work: Path, sample: int, results: dict[str, Any]) -> None:
+    sources = sorted(corpus.glob("[0-9]*"))[:sample]
+    _, cap = probe("capture-pdf", str(work / "captured"), *map(str, sources))
+    if not cap["captured"]:
+        say("skip WeasyPrint alone: could not capture the PDF writer's HTML")
+        return
+    _, data = probe("weasyprint", str(work / "captured"), "1")
+    per = statistics.fmean(t[0] for t in data["times"])
+    results["weasyprint_alone_per_article"] = per
+    pressroom = results["pressroom_per_article"]["pdf"]
+    say(f"WeasyPrint alone on the same HTML/CSS (one process, {cap['captured']} articles): {per * 1000:.0f} ms "
+        f"per article; Pressroom PDF in-process {pressroom * 1000:.0f} ms ({pressroom / per:.2f}x)")
+
+
+def bench_sample_pdf(work: Path, results: dict[str, Any]) -> None:
+    """Issue 3: one article, warm, in-process, against stock WeasyPrint on the same HTML/CSS."""
+    if not (has_reader("text") and SAMPLE.is_file()):
+        target(3, "convert sample.txt -> pdf in-process vs WeasyPrint alone: overhead <= 25 %", None, None,
+               "skipped: no text reader")
+        return
+    _, conv = probe("convert-repeat", str(SAMPLE), str(work / "sample.pdf"), "4")
+    probe("capture-pdf", str(work / "sample-captured"), str(SAMPLE))
+    _, alone = probe("weasyprint", str(work / "sample-captured"), "4")
+    ours, theirs = statistics.median(conv["times"][1:]), statistics.median(alone["times"][0][1:])
+    overhead = ours / theirs - 1
+    results["sample_pdf"] = {"pressroom": conv["times"], "weasyprint": alone["times"][0], "overhead": overhead}
+    target(3, "convert sample.txt -> pdf in-process vs WeasyPrint alone: overhead <= 25 %", overhead,
+           overhead <= 0.25, f"{ours * 1000:.0f} vs {theirs * 1000:.0f} ms = {overhead:+.0%}")
+
+
+def bench_one_process(corpus: Path, work: Path, results: dict[str, Any]) -> None:
+    """Issue 3: 10 articles in one process against 10 separate ``pressroom convert`` calls."""
+    ten = work / "ten"
+    ten.mkdir()
+    for src in sorted(corpus.glob("[0-9]*"))[:10]:
+        shutil.copy(src, ten / src.name)
+    if (corpus / "images").is_dir():
+        shutil.copytree(corpus / "images", ten / "images")
+    batch = run([PY, "-m", "converters", "build", str(ten), "-o", str(work / "ten-out"), "--to", "pdf"])
+    single = sum(run([PY, "-m", "converters", "convert", str(src), "-o", str(work / "ten-cli" / f"{src.stem}.pdf")])
+                 for src in sorted(ten.glob("[0-9]*")))
+    speedup = single / batch
+    results["ten_pdf"] = {"one_process": batch, "separate_calls": single, "speedup": speedup}
+    target(3, "10 articles -> pdf in one process vs 10 CLI calls: >= 3x per article", speedup, speedup >= 3,
+           f"{batch:.1f} s vs {single:.1f} s = {speedup:.1f}x")
+
+
+def bench_cli_per_file(corpus: Path, work: Path, fmt: str, count: int, results: dict[str, Any]) -> float:
+    out = work / f"cli-{fmt}"
+    files = sorted(corpus.glob("[0-9]*"))[:count]
+    per = statistics.fmean(run([PY, "-m", "converters", "convert", str(s), "-o", str(out / f"{s.stem}.{fmt}")])
+                           for s in files)
+    results.setdefault("pressroom_cli_per_file", {})[fmt] = per
+    return per
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="a small run for development (about a minute)")
+    ap.add_argument("--articles", type=int, help="corpus size (default 100, quick 12)")
+    ap.add_argument("--pdf-sample", type=int, help="articles timed for pandoc PDF and WeasyPrint alone")
+    ap.add_argument("--rss-articles", type=int, help="articles one worker converts for the memory figure")
+    ap.add_argument("--formats", default=",".join(FORMATS), help="formats to measure (default: the four)")
+    ap.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = ap.parse_args()
+    n = args.articles or (12 if args.quick else 100)
+    pdf_sample = min(n, args.pdf_sample or (4 if args.quick else 30))
+    rss_n = args.rss_articles or (60 if args.quick else 500)
+    started = time.perf_counter()
+    results: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "python": platform.python_version()}}
+    wanted = [f.strip() for f in args.formats.split(",") if f.strip()]
+    formats = [f for f in wanted if has_writer(f)]
+    for f in wanted:
+        if f not in formats:
+            say(f"skip {f}: no {f} writer on this branch yet")
+    results["formats"] = formats
+    if not formats:
+        say("bench: no writer to measure")
+        return 1
+    work = Path(tempfile.mkdtemp(prefix="pressroom-bench-"))
+    try:
+        corpus, notes = assemble(work / "corpus", n)
+        for note in notes:
+            say(note)
+        say(f"corpus: {n} articles ({len({p.name[5:] for p in corpus})} distinct) in {work / 'corpus'}")
+        results["articles"] = n
+        bench_pressroom(work / "corpus", work, formats, results)
+        pandoc = shutil.which("pandoc") is not None
+        if "markdown" in formats and pandoc:
+            markdown = markdown_twins(corpus, work / "markdown", Options())
+            css = sorted((ROOT / "templates" / "pdf").glob("*.css"))
+            bench_pandoc(markdown, work, pdf_sample, css, results)
+        else:
+            say("skip pandoc: " + ("not installed" if not pandoc else "no Markdown writer to make its input"))
+        if "pdf" in formats:
+            bench_weasyprint_alone(work / "corpus", work, pdf_sample, results)
+            bench_sample_pdf(work, results)
+            bench_one_process(work / "corpus", work, results)
+        else:
+            say("skip the PDF lines (issue 3): no PDF writer")
+        report_against_pandoc(work, formats, results)
+        bench_memory(work, formats, rss_n, results)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    results["bench_seconds"] = time.perf_counter() - started
+    results["targets"] = targets
+    say()
+    say("targets (measured in this run):")
+    for t in targets:
+        say(f"  [{t['verdict']:>4}] issue {t['issue']}: {t['target']:<72} {t['shown']}")
+    say(f"bench: {results['bench_seconds']:.0f} s; figures in {args.output}")
+    args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+def report_against_pandoc(work: Path, formats: list[str], results: dict[str, Any]) -> None:
+    if "pandoc_per_file" not in results:
+        return
+    pandoc, ours = results["pandoc_per_file"], results["pressroom_per_article"]
+    ratios = {f: pandoc[f] / ours[f] for f in PANDOC_FORMATS if f in ours}
+    results["ratio_pandoc_over_pressroom_batch"] = ratios
+    say("per-format speed, pandoc per file / Pressroom in-process batch: "
+        + ", ".join(f"{f} {r:.1f}x" for f, r in ratios.items()))
+    if set(PANDOC_FORMATS) <= set(formats):
+        share = results["pressroom_j1"]["wall"] / results["pandoc_total"]
+        target(7, f"{results['articles']} articles x 4 formats: Pressroom -j1 total <= 0.5 x pandoc's (3)",
+               share, share <= 0.5, f"{results['pressroom_j1']['wall']:.0f} s vs {results['pandoc_total']:.0f} s "
+               f"= {share:.2f}")
+    for fmt, issue in (("docx", 4), ("epub", 5)):
+        if fmt not in formats:
+            continue
+        cli = bench_cli_per_file(work / "corpus", work, fmt, 5, results)
+        ok = cli <= pandoc[fmt] if fmt == "docx" else None
+        target(issue, f"{fmt.upper()} per file: pressroom convert <= pandoc", cli / pandoc[fmt], ok,
+               f"{cli * 1000:.0f} vs {pandoc[fmt] * 1000:.0f} ms = {cli / pandoc[fmt]:.2f}")
+        ok = ratios[fmt] >= 5 if fmt == "docx" else None
+        target(issue, f"{fmt.upper()} in-process batch vs pandoc per file: >= 5x per article", ratios[fmt], ok,
+               f"{ours[fmt] * 1000:.0f} vs {pandoc[fmt] * 1000:.0f} ms = {ratios[fmt]:.1f}x")
+
+
+def bench_memory(work: Path, formats: list[str], count: int, results: dict[str, Any]) -> None:
+    """One worker converts ``count`` articles; its peak RSS after article 50 against after the last."""
+    corpus = work / "corpus"
+    if count > results["articles"]:
+        corpus = work / "rss-corpus"
+        assemble(corpus, count)
+    wall, data = probe("build", str(corpus), str(work / "rss-out"), ",".join(formats), "1")
+    at = min(50, count)
+    growth = memory_growth(data["memory"], at, count)
+    results["memory"] = {"articles": count, "seconds": wall, **growth}
+    for row in growth["workers"]:
+        say(f"memory: worker peak RSS {mib(row['peak_at'])} after article {row['at']}, {mib(row['peak_end'])} "
+            f"after article {row['end']} ({row['growth']:+.1%})")
+    g = growth["max_growth"]
+    target(7, f"peak RSS per worker: <= 10 % growth, article {at} to {count}", g, None if g is None else g <= 0.10,
+           "n/a" if g is None else f"{g:+.1%}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
