@@ -40,7 +40,8 @@ def candidate_sources() -> tuple[list[Path], list[str]]:
     """Article files we can read, and notes on what was left out and why."""
     notes: list[str] = []
     found = sorted((ROOT / "examples").glob("*.*"))
-    found += sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*") if p.suffix in {".txt", ".html", ".json", ".md"})
+    kinds = {".txt", ".html", ".json", ".md"}
+    found += sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*") if p.suffix in kinds)
     if SHARED_CORPUS.is_dir():
         found += sorted(SHARED_CORPUS.rglob("*.html")) + sorted(SHARED_CORPUS.rglob("*.copy.txt"))
     else:

@@ -119,7 +119,7 @@ def bench_pandoc(markdown: list[Path], work: Path, sample: int, css: list[Path],
     results["pandoc_per_file"] = per
     results["pandoc_total"] = sum(per.values()) * n
     note = f" (PDF timed on {min(sample, n)} of {n} files, scaled)" if sample < n else ""
-    say(f"pandoc per file: " + ", ".join(f"{f} {per[f] * 1000:.0f} ms" for f in PANDOC_FORMATS)
+    say("pandoc per file: " + ", ".join(f"{f} {per[f] * 1000:.0f} ms" for f in PANDOC_FORMATS)
         + f"; {n} articles x 3 formats = {results['pandoc_total']:.1f} s{note}")
 
 
