@@ -6,12 +6,14 @@ fixture with its images for the real writers; each format test skips when its wr
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -238,3 +240,89 @@ def test_source_date_epoch_from_the_environment_reaches_the_writers() -> None:
     assert source_date_epoch(explicit, {"SOURCE_DATE_EPOCH": "9"}).source_date_epoch == 5
     with pytest.raises(UsageError):
         source_date_epoch(Options(), {"SOURCE_DATE_EPOCH": "yesterday"})
+
+
+def _make(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    cmd = ["make", "--no-print-directory", f"PRESSROOM_CMD={sys.executable} -m converters", "BUILD_DEPS=", *args]
+    return subprocess.run(cmd, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("target", "fmt"), [("md", "markdown"), ("docx", "docx"), ("epub", "epub"), ("pdf", "pdf")])
+def test_make_builds_each_article_once_and_then_is_up_to_date(tmp_path: Path, target: str, fmt: str) -> None:
+    if not has_writer(fmt):
+        pytest.skip(f"no {fmt} writer in this tree yet")
+    src = _canonical_tree(tmp_path / "articles")
+    out = tmp_path / "build"
+    made = _make("-j2", target, f"ARTICLES={src}", f"BUILD={out}")
+    assert made.returncode == 0, made.stderr
+    built = sorted(p.relative_to(out) for p in out.rglob(f"*.{target}"))
+    assert [str(p) for p in built] == [f"canonical.{target}", f"more/district0/a0000.{target}",
+                                       f"more/district1/archive/a0001.{target}"]
+    assert (out / f"canonical.{target}").read_bytes() == expected(src / "canonical.json", fmt)
+    assert _make("-q", target, f"ARTICLES={src}", f"BUILD={out}").returncode == 0  # up to date
+    later = time.time() + 5
+    os.utime(src / "canonical.json", (later, later))
+    assert _make("-q", target, f"ARTICLES={src}", f"BUILD={out}").returncode == 1  # out of date again
+
+
+@pytest.mark.slow
+def test_make_check_passes_on_what_make_built(tmp_path: Path) -> None:
+    if not (has_writer("epub") and has_writer("pdf")):
+        pytest.skip("needs the EPUB and PDF writers")
+    src = _canonical_tree(tmp_path / "articles")
+    made = _make("-j2", "epub", "pdf", f"ARTICLES={src}", f"BUILD={tmp_path / 'build'}")
+    assert made.returncode == 0, made.stderr
+    checked = _make("check", f"BUILD={tmp_path / 'build'}")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "check: 6 files OK" in checked.stdout
+
+
+def test_make_check_fails_on_a_broken_pdf(tmp_path: Path) -> None:
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "torn.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<>> endobj\n")  # truncated
+    checked = _make("check", f"BUILD={tmp_path / 'build'}")
+    assert checked.returncode != 0
+    assert "torn.pdf" in checked.stdout
+
+
+def test_log_lines_without_a_terminal(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "src", 3)
+    proc = _start_build(tmp_path / "src", tmp_path / "out", 1)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    lines = err.decode().splitlines()
+    assert lines[0] == "pressroom build: 3 articles, 3 outputs to build"
+    assert sum(line.startswith(("[1/3] built", "[2/3] built", "[3/3] built")) for line in lines) == 3
+    assert "converted 3, skipped 0 (up to date), failed 0" in out.decode()
+
+
+def test_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    write_corpus(tmp_path / "src", 3)
+    (tmp_path / "src" / "bad.json").write_text("[]")
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm", "COLUMNS": "100"}
+    cmd = [sys.executable, "-m", "converters", "build", str(tmp_path / "src"), "-o", str(tmp_path / "out")]
+    proc = subprocess.Popen([*cmd, "--to", "json"], env=env, stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    chunks: list[bytes] = []
+
+    def drain() -> None:  # read as it comes, so the child never blocks on a full terminal
+        with contextlib.suppress(OSError):  # EIO once the child has closed the terminal
+            while chunk := os.read(leader, 65536):
+                chunks.append(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    out, _ = proc.communicate(timeout=60)
+    reader.join(timeout=10)
+    os.close(leader)
+    screen = b"".join(chunks)
+    assert proc.returncode == 1
+    text = screen.decode("utf-8", "replace")
+    assert "\x1b[" in text and "building" in text  # drawn (and redrawn) with terminal escapes
+    assert "failed" in text and "bad.json" in text  # the failure is printed above the bar
+    assert "[1/4]" not in text  # no log lines on a terminal
+    assert "converted 3, skipped 0 (up to date), failed 1" in out.decode()
