@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib.util
 import os
 import signal
 import sys
@@ -24,7 +25,7 @@ from converters import registry
 from converters.build_progress import Reporter, make_reporter
 from converters.build_worker import ArticleResult, Job, convert_article, run_pool, warm_up
 from converters.context import Options
-from converters.errors import UsageError
+from converters.errors import EnvironmentProblem, UsageError
 
 #: The bundled templates; any change to them makes every output out of date.
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -72,6 +73,10 @@ def parse_formats(spec: str | Sequence[str]) -> list[str]:
             formats.append(fmt)
     if not formats:
         raise UsageError("--to names no format", code="no-output-format")
+    for fmt in formats:  # a writer missing from this installation is one error, not one per article
+        module = known[fmt].partition(":")[0]
+        if importlib.util.find_spec(module) is None:
+            raise EnvironmentProblem(f"the {fmt} writer ({module}) is not installed", code="no-writer")
     return formats
 
 
