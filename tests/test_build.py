@@ -24,7 +24,7 @@ from converters.build import BuildReport, build, parse_formats
 from converters.build_progress import QuietReporter
 from converters.cli import main
 from converters.context import Context, Options
-from converters.errors import UsageError
+from converters.errors import EnvironmentProblem, UsageError
 from converters.tree import Document, Heading, Meta, Paragraph, Text, dumps
 from tests.conftest import FIXTURES, ROOT
 
@@ -137,8 +137,15 @@ def test_bad_format_lists_are_usage_errors(spec: str) -> None:
         parse_formats(spec)
 
 
-def test_format_aliases_are_accepted_once() -> None:
-    assert parse_formats("md,json,markdown") == ["markdown", "json"]
+def test_format_names_are_canonical_and_listed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(registry.WRITERS, "markdown", registry.WRITERS["json"])  # md is an alias of it
+    assert parse_formats(" md,JSON,markdown ") == ["markdown", "json"]
+
+
+def test_a_writer_missing_from_the_installation_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(registry.WRITERS, "ghost", "converters.writers.ghost:write_ghost")
+    with pytest.raises(EnvironmentProblem, match="ghost writer"):
+        parse_formats("json,ghost")
 
 
 def test_worker_processes_give_the_same_bytes_as_one_process(tmp_path: Path) -> None:
