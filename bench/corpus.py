@@ -50,7 +50,7 @@ def candidate_sources() -> tuple[list[Path], list[str]]:
     missing: set[str] = set()
     for path in found:
         fmt = registry.format_for_path(path)
-        if fmt is None or path.name.endswith(".golden.json") or path.parent.name == "goldens":
+        if fmt is None or _expected_tree(path):
             continue
         if has_reader(fmt):
             usable.append(path)
@@ -58,6 +58,14 @@ def candidate_sources() -> tuple[list[Path], list[str]]:
             missing.add(fmt)
     notes += [f"skip {fmt} inputs: no {fmt} reader on this branch yet" for fmt in sorted(missing)]
     return usable, notes
+
+
+def _expected_tree(path: Path) -> bool:
+    """A test's expected output (``x.expected.json``, or ``x.json`` beside its input ``x.txt``)."""
+    if path.suffix != ".json":
+        return False
+    stem = path.name.removesuffix(".json").removesuffix(".expected")
+    return stem != path.stem or any(p.suffix != ".json" for p in path.parent.glob(f"{stem}.*"))
 
 
 def readable(paths: list[Path]) -> tuple[list[Path], list[str]]:

@@ -163,7 +163,14 @@ def run_pool(jobs: list[Job], options: Options, workers: int, formats: list[str]
 
     Interrupts propagate after every worker has been stopped (SIGTERM, then SIGKILL).
     """
+    from converters import registry
+
     mp = multiprocessing.get_context("forkserver")
+    # The fork server imports the writers once; each worker forks from it with them loaded (shared
+    # copy-on-write), instead of importing WeasyPrint & co. again. No fonts are loaded yet: the
+    # writers create their font configuration lazily, in each worker, after the fork.
+    writers = registry.writers()
+    mp.set_forkserver_preload([__name__, *(writers[f].partition(":")[0] for f in formats if f in writers)])
     tasks: Queue[tuple[int, Job] | None] = mp.Queue()
     results: Queue[tuple[str, int, object]] = mp.Queue()
     for item in enumerate(jobs):
