@@ -186,6 +186,7 @@ def main() -> int:
     ap.add_argument("--pdf-sample", type=int, help="articles timed for pandoc PDF and WeasyPrint alone")
     ap.add_argument("--rss-articles", type=int, help="articles one worker converts for the memory figure")
     ap.add_argument("--formats", default=",".join(FORMATS), help="formats to measure (default: the four)")
+    ap.add_argument("--budget", type=float, default=600, help="seconds the whole run should take at most")
     ap.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = ap.parse_args()
@@ -225,7 +226,13 @@ def main() -> int:
         else:
             say("skip the PDF lines (issue 3): no PDF writer")
         report_against_pandoc(work, formats, results)
-        bench_memory(work, formats, rss_n, results)
+        # The memory run is the long one: fit it in what is left of the time budget.
+        per_article = results["pressroom_j1"]["wall"] / n
+        left = args.budget - (time.perf_counter() - started) - 10
+        fits = max(min(n, rss_n), int(left / per_article))
+        if fits < rss_n:
+            say(f"memory run cut to {fits} articles to stay within the {args.budget:.0f} s budget (--budget)")
+        bench_memory(work, formats, min(rss_n, fits), results)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
