@@ -51,6 +51,8 @@ eval: setup
 # For large archives, `pressroom build ARTICLES -o BUILD -j N` does the same in warm worker processes.
 ARTICLES ?= examples
 BUILD ?= build
+override ARTICLES := $(patsubst %/,%,$(ARTICLES))
+override BUILD := $(patsubst %/,%,$(BUILD))
 # Outputs depend on the setup (override with BUILD_DEPS= to use an existing installation).
 BUILD_DEPS ?= $(VENV)/.installed
 PRESSROOM_CMD ?= $(PRESSROOM)

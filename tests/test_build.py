@@ -160,20 +160,30 @@ def test_worker_processes_give_the_same_bytes_as_one_process(tmp_path: Path) -> 
 def _start_build(src: Path, out: Path, jobs: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "converters", "build", str(src), "-o", str(out), "--to", "json", "-j", str(jobs)]
-    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # A session of its own, so the test can signal the whole group as a terminal's Ctrl-C does.
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_an_interrupted_build_leaves_whole_files_and_resumes(tmp_path: Path, jobs: int, sig: signal.Signals) -> None:
+@pytest.mark.parametrize(
+    ("sig", "group"),
+    [(signal.SIGINT, True), (signal.SIGINT, False), (signal.SIGTERM, False)],
+    ids=["ctrl-c", "sigint", "kill"],
+)
+def test_an_interrupted_build_leaves_whole_files_and_resumes(
+    tmp_path: Path, jobs: int, sig: signal.Signals, group: bool
+) -> None:
     sources = write_corpus(tmp_path / "src", 1500)  # each output is fsynced: enough to stop mid-way
     out = tmp_path / "out"
     proc = _start_build(tmp_path / "src", out, jobs)
     deadline = time.monotonic() + 60
     while len(list(out.rglob("*.json"))) < 20 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.02)
-    proc.send_signal(sig)
+    if group:
+        os.killpg(proc.pid, sig)
+    else:
+        proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err.decode()
     assert list(tmp_path.rglob("*.part")) == []
