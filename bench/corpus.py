@@ -6,6 +6,8 @@ and only copied into a temporary folder, never into the repository; it is skippe
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -14,10 +16,10 @@ from converters.context import Context, Options
 
 ROOT = Path(__file__).resolve().parent.parent
 # ../shared beside the clone (a worktree one level deeper finds it one more level up).
-SHARED_CORPUS = next(
-    (p / "shared" / "corpus" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared" / "corpus").is_dir()),
-    ROOT.parent / "shared" / "corpus",
-)
+# PRESSROOM_SHARED names another place for it.
+_SHARED_PLACES = [Path(os.environ["PRESSROOM_SHARED"])] if os.environ.get("PRESSROOM_SHARED") else []
+_SHARED_PLACES += [ROOT.parent / "shared", ROOT.parent.parent / "shared"]
+SHARED_CORPUS = next((p / "corpus" for p in _SHARED_PLACES if (p / "corpus").is_dir()), _SHARED_PLACES[0] / "corpus")
 
 
 def has_reader(fmt: str) -> bool:
@@ -111,5 +113,19 @@ def markdown_twins(articles: list[Path], dest: Path, options: Options) -> list[P
     for path in articles:
         target = dest / (path.stem + ".md")
         pipeline.convert([path], target, to_format="markdown", options=options)
+        # pandoc stops at an image it cannot open (Pressroom keeps the caption and warns): give it
+        # only the images that exist, the alt text for the others.
+        text = target.read_text(encoding="utf-8")
+        target.write_text(IMAGE.sub(lambda m: _keep_if_local(m, dest), text), encoding="utf-8")
         out.append(target)
     return out
+
+
+IMAGE = re.compile(r"!\[([^\]]*)\]\(<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\)")
+
+
+def _keep_if_local(match: re.Match[str], folder: Path) -> str:
+    src = match.group(2)
+    if "://" not in src and not src.startswith("/") and (folder / src).is_file():
+        return match.group(0)
+    return match.group(1)
