@@ -1,0 +1,43 @@
+"""The scraped-text reader: a plain-text dump of a news page in, a clean article tree out.
+
+Pipeline: decode the bytes (:func:`converters.decode.decode_bytes`) -> logical lines, re-joining
+w3m's hard wraps (:mod:`.lines`) -> classify every line (:mod:`.classify`) -> find the body and
+the metadata around it (:mod:`.article`) -> paragraphs, headings, figures and the credit
+(:mod:`.blocks`) -> cleaners (whitespace, full-width punctuation, figure numbers).
+"""
+
+from __future__ import annotations
+
+from converters.cleaners.figures import number_figures
+from converters.cleaners.punctuation import restore_punctuation
+from converters.cleaners.whitespace import normalise_whitespace
+from converters.context import Context
+from converters.decode import decode_bytes
+from converters.errors import InputError
+from converters.readers.text.article import find_body, find_meta
+from converters.readers.text.blocks import build_blocks
+from converters.readers.text.classify import classify, merge_split_dates
+from converters.readers.text.lines import split_lines
+from converters.tree import Document, Meta
+
+__all__ = ["read_text", "read_text_string"]
+
+
+def read_text_string(text: str, ctx: Context | None = None) -> Document:
+    """Read an already decoded dump (see :func:`read_text`)."""
+    ctx = ctx or Context()
+    items = classify(merge_split_dates(split_lines(text)))
+    if not items:
+        raise InputError("the file holds no text", code="empty-input", where=ctx.source_name)
+    body = find_body(items)
+    if body.end <= body.start:
+        ctx.warn("no-article", "found no paragraph of running text; the document is empty")
+    found = find_meta(items, body)
+    meta = Meta(title=found.title, date=found.date, source=found.source, author=found.author, editor=found.editor)
+    doc = Document(meta, build_blocks(items[body.start : body.end]))
+    return number_figures(restore_punctuation(normalise_whitespace(doc)))
+
+
+def read_text(data: bytes, ctx: Context) -> Document:
+    """Read a plain-text dump of a news page (UTF-8, GB18030/GBK or Big5) into a document."""
+    return read_text_string(decode_bytes(data, ctx.source_name), ctx)

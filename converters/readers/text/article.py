@@ -1,0 +1,180 @@
+"""Where the article is in a dump, and its metadata (title, date, 来源, 作者, 责任编辑).
+
+The body is found like a maximum-sum run (Kadane): every prose line scores its length, every
+other line a penalty, so the article's paragraphs form the densest run even with a few captions
+and headings between them, while menus, comment threads (a name, a date and a "reply" per short
+remark) and teaser lists cost more than they bring. The run is then cut at the first line that
+opens the after-article zone. The title and the metadata sit in the few lines just above the body;
+the editor and closing labels in the few lines just below it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from converters.readers.text import patterns as p
+from converters.readers.text.classify import Classified, han_count
+
+#: Cost of a line that is not prose: enough that ten menu items outweigh a stray sentence, small
+#: enough that a caption between two paragraphs never splits the article.
+PENALTY = {"short": 8, "furniture": 20, "meta": 30, "end": 60, "image": 0, "prose": 0}
+
+#: How far above the body the title and metadata may be, and how far below it the editor.
+HEADER_WINDOW = 14
+FOOTER_WINDOW = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The article's body lines are ``lines[start:end]``."""
+
+    start: int
+    end: int
+
+
+def _score(item: Classified) -> int:
+    if item.kind == "prose":
+        return len(item.text)
+    return -PENALTY[item.kind]
+
+
+def find_body(items: list[Classified]) -> Span:
+    """The densest run of prose, cut at the first after-article marker inside it."""
+    best, best_span = 0, Span(0, 0)
+    total, start = 0, 0
+    for i, item in enumerate(items):
+        if total <= 0:
+            total, start = 0, i
+        total += _score(item)
+        if total > best:
+            best, best_span = total, Span(start, i + 1)
+    for i in range(best_span.start, best_span.end):
+        if items[i].kind == "end":
+            return Span(best_span.start, i)
+    return best_span
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+@dataclass
+class Found:
+    """Metadata gathered from the lines around the body."""
+
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    author: str | None = None
+    editor: str | None = None
+
+
+def iso_date(text: str) -> str | None:
+    """The first date in ``text`` as ISO 8601 (``2020-04-29`` or ``2020-04-29T10:30``)."""
+    m = p.DATE.search(text)
+    if not m:
+        return None
+    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    day = f"{y:04d}-{mo:02d}-{d:02d}"
+    if m["H"] is not None and int(m["H"]) < 24:
+        return f"{day}T{int(m['H']):02d}:{m['M']}"
+    return day
+
+
+def clean_value(value: str, field: str) -> str | None:
+    """A label's value, or ``None`` when it is empty, a button label or a sentence."""
+    value = value.strip(" \t[]【】()（）|｜:：,，;；")
+    if not value or len(value) > 30 or p.UI_WORD.search(value) or p.PROSE_PUNCT.search(value.replace("、", "")):
+        return None
+    if p.DATE.search(value) or p.LABEL_LINE.match(value):
+        return None
+    if field in ("author", "editor"):
+        # Names only: an editor's code such as ``SF099`` after the name is dropped.
+        names = [w for w in value.replace("、", " ").split() if p.HAN_RE.match(w)]
+        return " ".join(names) if names else None
+    return value
+
+
+def _labels(text: str, found: Found, fields: set[str]) -> None:
+    for m in p.LABEL.finditer(text):
+        field = dict(p.LABELS)[m["label"]]
+        if field not in fields or getattr(found, field) or field == "date":
+            continue
+        value = clean_value(m["value"], field)
+        if value:
+            setattr(found, field, value)
+
+
+def _value_after(items: list[Classified], i: int) -> str:
+    """The text of the line after a bare label, if that line is its value."""
+    if i + 1 < len(items) and items[i + 1].kind == "meta" and not p.LABEL_LINE.match(items[i + 1].text):
+        return items[i + 1].text
+    return ""
+
+
+def _scan(items: list[Classified], lo: int, hi: int, found: Found, fields: set[str]) -> None:
+    for i in range(max(lo, 0), min(hi, len(items))):
+        item = items[i]
+        if item.kind not in ("meta", "end", "furniture", "short") and len(item.text) > 60:
+            continue
+        text = item.text
+        bare = p.BARE_LABEL.match(text)
+        if bare:
+            field = dict(p.LABELS)[bare["label"]]
+            if field in fields and not getattr(found, field) and field != "date":
+                value = clean_value(_value_after(items, i), field)
+                if value:
+                    setattr(found, field, value)
+            continue
+        _labels(text, found, fields)
+        byline = p.BYLINE.match(text)
+        if byline and "author" in fields and not found.author:
+            found.author = clean_value(byline["names"], "author")
+        if "date" in fields and not found.date and item.kind == "meta":
+            found.date = iso_date(text)
+
+
+def _title(items: list[Classified], start: int) -> str | None:
+    """The title: the longest plain line among the few just above the first metadata line."""
+    lo = max(start - HEADER_WINDOW, 0)
+    i = start - 1
+    # Walk up over the metadata cluster (and the furniture mixed into it) to the line above it.
+    first_meta = None
+    while i >= lo:
+        kind = items[i].kind
+        if kind == "meta":
+            first_meta = i
+        elif kind not in ("furniture", "image") and first_meta is not None:
+            break
+        i -= 1
+    top = first_meta if first_meta is not None else start
+    candidates: list[str] = []
+    j = top - 1
+    while j >= max(top - 6, 0) and len(candidates) < 3:
+        item = items[j]
+        if item.kind in ("short", "prose") and not item.text.endswith("。") and han_count(item.text) >= 4:
+            candidates.append(item.text)
+        elif item.kind == "end":
+            break
+        j -= 1
+    if not candidates:
+        return None
+    return max(candidates, key=len)
+
+
+def find_meta(items: list[Classified], body: Span) -> Found:
+    """Title, date and labels from above the body; editor and late labels from below it."""
+    found = Found()
+    found.title = _title(items, body.start)
+    every = {"date", "source", "author", "editor"}
+    _scan(items, body.start - HEADER_WINDOW, body.start, found, every)
+    _scan(items, body.start, body.end, found, every - {"date"})
+    _scan(items, body.end, body.end + FOOTER_WINDOW, found, every)
+    if not found.date:
+        # Some pages print the date only far from the body (a dateline bar above the title).
+        for item in items[: body.start]:
+            if item.kind == "meta" and (date := iso_date(item.text)):
+                found.date = date
+                break
+    return found

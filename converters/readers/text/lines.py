@@ -1,0 +1,116 @@
+"""From decoded text to logical lines: newline and space normalisation, w3m re-wrapping.
+
+Two kinds of dump reach the text reader. A browser's select-all copy keeps one paragraph per
+line. A terminal browser such as w3m hard-wraps every paragraph at 80 columns, counting a Han
+character as two columns, and may lay table cells side by side. Here both become the same thing:
+a list of :class:`Line` objects, one per paragraph or page element, with wrapped lines joined
+back (without a space between Han characters) and image placeholders marked.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+#: Width of a w3m terminal: a wrapped line never uses the last column.
+WRAP_COLUMNS = 80
+
+#: Characters that carry no text: zero-width spaces and joiners, soft hyphens, BOMs.
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+#: Horizontal whitespace of every kind (NBSP, ideographic space, tabs) becomes one space.
+_HSPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+#: w3m's placeholder for an image: ``[png]``, ``[image]``, ``[20240515d5]``, ``[IMG]``.
+IMAGE_MARKER = re.compile(r"^\[(?:[\w.\-]{0,40})\]$", re.ASCII)
+
+#: w3m's rendering of a form field or button: brackets around blanks, ``[搜索]``-style buttons.
+FORM_FIELD = re.compile(r"\[\s{3,}\]|\[\s*\]")
+
+#: A list bullet at the start of a line (w3m draws ``•``; copies keep ``·`` or ``●``).
+BULLET = re.compile(r"^[•·●▪◆◇■□►▶]\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One logical line of the dump: its text (spaces normalised, not stripped of words)."""
+
+    text: str
+    indented: bool = False  # the dump indented it (paragraph text in most dumps)
+    bullet: bool = False  # it started with a list bullet
+    image: bool = False  # a placeholder where an image stood
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: wide and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _first_token(text: str) -> str:
+    """The unit w3m would have tried to fit on the previous line: a Latin word or one character."""
+    match = re.match(r"[A-Za-z0-9_\-.,:;!?%'\"/]+", text)
+    return match.group(0) if match else text[:1]
+
+
+def is_hard_wrapped(raw_lines: list[str]) -> bool:
+    """True when the dump looks hard-wrapped at 80 columns (no line wider, several lines near it)."""
+    widths = [display_width(line.rstrip()) for line in raw_lines]
+    if not widths or max(widths) > WRAP_COLUMNS:
+        return False
+    return sum(1 for w in widths if w >= WRAP_COLUMNS - 8) >= 3
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _continues(prev: str, nxt: str) -> bool:
+    """Did w3m break ``prev`` here only because ``nxt``'s first word did not fit?"""
+    body = nxt.strip()
+    if not body or IMAGE_MARKER.match(body) or BULLET.match(body):
+        return False
+    width = display_width(prev.rstrip())
+    token = _first_token(body)
+    gap = 1 if _is_latin(token[:1]) else 0  # a Latin word would have needed a space before it
+    return width + gap + display_width(token) >= WRAP_COLUMNS - 1
+
+
+def _join(prev: str, nxt: str) -> str:
+    """Join a wrapped line: a space only between two Latin words, never beside Han text."""
+    left, right = prev.rstrip(), nxt.strip()
+    if left and right and _is_latin(left[-1]) and _is_latin(right[0]):
+        return f"{left} {right}"
+    return left + right
+
+
+def unwrap(raw_lines: list[str]) -> list[str]:
+    """Re-join lines that w3m folded at the terminal width."""
+    out: list[str] = []
+    for raw in raw_lines:
+        if out and out[-1].strip() and _continues(out[-1], raw):
+            out[-1] = _join(out[-1], raw)
+        else:
+            out.append(raw.rstrip())
+    return out
+
+
+def split_lines(text: str) -> list[Line]:
+    """The dump as logical lines; blank lines are dropped (paragraph breaks are lines already)."""
+    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    raw = text.split("\n")
+    if is_hard_wrapped(raw):
+        raw = unwrap(raw)
+    lines: list[Line] = []
+    for item in raw:
+        indented = item[:1] in (" ", "\t", "\u3000") and bool(item.strip())
+        body = _HSPACE.sub(" ", FORM_FIELD.sub(" ", item)).strip()
+        if not body:
+            continue
+        bullet = bool(BULLET.match(body))
+        if bullet:
+            body = BULLET.sub("", body).strip()
+            if not body:
+                continue
+        lines.append(Line(body, indented=indented, bullet=bullet, image=bool(IMAGE_MARKER.match(body))))
+    return lines

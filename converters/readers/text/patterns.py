@@ -1,0 +1,146 @@
+"""Named patterns for reading news dumps: metadata labels, dates, boilerplate, headings, captions.
+
+Every pattern here is about how Chinese news pages are built, not about one site: labels such as
+来源/作者/责任编辑 with a full-width or ASCII colon, the date formats CMSs print, the share/QR/
+subscription furniture around an article, and the phrases that open the "related articles" and
+footer zones after it. Both ASCII and full-width punctuation are accepted because NFKC-normalised
+copies carry the former and raw dumps the latter.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --------------------------------------------------------------------------- characters
+
+#: One Han character (CJK unified ideographs and extension A, compatibility ideographs).
+HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+HAN_RE = re.compile(HAN)
+
+#: Punctuation that only running prose has: commas, full stops, semicolons, question marks.
+#: ASCII forms count when a Han character touches them (NFKC turned ，into , in copies).
+PROSE_PUNCT = re.compile(rf"[，。；！？、]|{HAN}[,;!?]|[,;!?]{HAN}")
+
+#: Punctuation a paragraph (or a caption sentence) ends with; headings and captions usually lack it.
+#: A closing quote counts only after a full stop (``…。”``): a heading may end on a quoted phrase.
+FINAL_PUNCT = re.compile(r"(?:[。！？!?…;；.]|[。！？!?…][”’』」])$")
+
+#: Punctuation inside a sentence; a heading or caption may hold 、 or a colon but not these.
+CLAUSE_PUNCT = re.compile(rf"[，。；！？]|{HAN}[,;!?]|[,;!?]{HAN}")
+
+COLON = r"\s*[:：]\s*"
+
+# --------------------------------------------------------------------------- dates
+
+#: A calendar date in the forms CMSs print: 2020-04-29, 2020/04/29, 2020.04.29, 2020年4月29日,
+#: and the split ``2020 / 04/29`` or ``2023 11/ 17`` of templates that style the year apart.
+DATE = re.compile(
+    r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.年]\s*|\s+)(?P<m>[01]?\d)\s*[-/.月]\s*(?P<d>[0-3]?\d)(?!\d)\s*日?"
+    r"(?:\s*(?P<H>[0-2]?\d)\s*[:：时]\s*(?P<M>[0-5]\d)(?:\s*[:：分]\s*(?P<S>[0-5]\d))?)?"
+)
+
+#: A line that is only a date (possibly with a time and a weekday): a line of furniture.
+DATE_LINE = re.compile(
+    rf"^(?:(?:发布|发表|更新|出版)?(?:时间|日期){COLON})?{DATE.pattern}\s*(?:星期.|周.)?\s*$"
+)
+
+#: A bare year on its own line: the first half of a split date.
+YEAR_LINE = re.compile(r"^(?:19|20)\d\d$")
+
+# --------------------------------------------------------------------------- labels
+
+#: Metadata labels and the field each fills. Longest first so 责任编辑 wins over 编辑.
+LABELS: tuple[tuple[str, str], ...] = (
+    ("责任编辑", "editor"),
+    ("责编", "editor"),
+    ("编辑", "editor"),
+    ("来源", "source"),
+    ("稿源", "source"),
+    ("出处", "source"),
+    ("作者", "author"),
+    ("记者", "author"),
+    ("撰文", "author"),
+    ("文", "author"),
+    ("发布时间", "date"),
+    ("发表时间", "date"),
+    ("时间", "date"),
+    ("日期", "date"),
+)
+_LABEL_NAMES = "|".join(name for name, _ in LABELS)
+
+#: ``来源：新华网`` / ``【责任编辑:张三 】`` / ``(责编:牛镛、岳弘彬)``: one label and its value, the
+#: value running to the next label, a closing bracket or a wide gap.
+LABEL = re.compile(
+    rf"(?P<label>{_LABEL_NAMES}){COLON}(?P<value>.*?)\s*(?=$|[\]】)）]|\s{{2,}}|\s(?:{_LABEL_NAMES}){COLON}|\|)"
+)
+
+#: A line that starts with a label (value may be empty: then it is on the next line).
+LABEL_LINE = re.compile(rf"^[\[【(（]?\s*(?:{_LABEL_NAMES}){COLON}")
+
+#: A line that holds only a label and a colon: its value follows on a later line.
+BARE_LABEL = re.compile(rf"^(?P<label>{_LABEL_NAMES}){COLON}$")
+
+#: ``记者 张三`` / ``本报记者 李四 王五`` bylines without a colon.
+BYLINE = re.compile(rf"^(?:本报|本台|新华社|央视)?(?:特约)?记者\s*(?P<names>{HAN}{{2,4}}(?:[\s、，,]+{HAN}{{2,4}})*)$")
+
+#: Words that name a button or a page widget, never a person or an outlet.
+UI_WORD = re.compile(
+    r"查看|分享|打印|收藏|关闭|字号|字体|扫码|扫一扫|二维码|评论|点击|登录|注册|下载|客户端|手机版|返回|更多|"
+    r"关注|订阅|举报|纠错|放大|缩小|小字号|大字号|阅读|播放|转发|复制|链接"
+)
+
+#: A person's name as bylines print it: two to four Han characters, or several of them.
+NAME_LIST = re.compile(rf"^{HAN}{{2,4}}(?:[\s、，,/]+{HAN}{{2,4}})*$")
+
+# --------------------------------------------------------------------------- boilerplate
+
+#: Page furniture that can appear anywhere on the page (inside a line, not alone).
+FURNITURE = re.compile(
+    r"扫描二维码|扫码|二维码|扫一扫|分享到|分享至|一键分享|微信分享|手机查看|手机看|打开APP|打开客户端|下载客户端|"
+    r"短信\S*到\d|订阅方式|关注我们|关注公众号|微信公众号|官方微信|官方微博|字体\s*[:：]|字号\s*[:：]|"
+    r"[【\[]?(?:大|中|小)[】\]]?\s*[【\[]?(?:中|小)[】\]]?\s*$|打印本页|关闭窗口|"
+    r"版权所有|Copyright|All Rights Reserved|ICP[备证]|违法和不良信息|举报电话|举报邮箱|网站地图|联系我们|"
+    r"广告服务|免责声明|本网站|本站|平台声明|无障碍|登录|注册|^\+?关注$|^分享$|^评论$|^收藏$|^打印$|^举报$|"
+    r"^点赞$|^\d+$|^首页$|^>|正文$|^当前位置|^您的位置|^位置\s*[:：]|^返回(?:首页|顶部)"
+)
+
+#: Lines that open what comes after an article: related links, comments, next-article teasers.
+#: Checked only once the article has begun, and only against short lines.
+END_MARKER = re.compile(
+    r"^(?:[【\[]?(?:相关(?:推荐|阅读|新闻|文章|报道|链接|专题)|推荐阅读|延伸阅读|热门推荐|热点推荐|精彩推荐|"
+    r"猜你喜欢|大家都在看|为你推荐|换一换|24小时热文|热门文章|热门新闻|最新文章|排行榜?|热门排行|点击排行|"
+    r"阅读下一篇|下一篇|上一篇|网友评论|全部评论|热门评论|评论\s*\d*|发表评论|我要评论|文章关键词|关键词|"
+    r"返回搜狐|查看更多|加载更多|进入[【\[]|分享让更多人看到|热点栏目|责任编辑|责编|【纠错】|纠错|"
+    r"免责声明|版权声明|声明\s*[:：]|平台声明|举报/?反馈)[】\]]?)"
+)
+
+#: A trailing "back to site / see more" fragment some CMSs glue to the last paragraph.
+TRAILING_JUNK = re.compile(r"\s*(?:返回搜狐\s*[,，]?\s*查看更多|查看原图\s*\d*K?|【纠错】)\s*$")
+
+# --------------------------------------------------------------------------- headings, captions, credits
+
+#: ``党建为先：在战"疫"一线…``: a short kicker, a colon, a title (the kicker may be quoted).
+KICKER_HEADING = re.compile(r"^[“\"「『]?[^，。,.:：]{2,10}[”\"」』]?\s*[:：]\s*\S.{1,40}$")
+
+#: Numbered section headings: 一、… / （一）… / 1. … / 第一部分 / 【…】.
+NUMBERED_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)|"
+    r"第[一二三四五六七八九十\d]{1,3}[部章节篇]|[【〖][^】〗]{2,30}[】〗]$)"
+)
+
+#: Photo furniture: credits and the words captions use (摄, 图为, 资料图, 供图, 图片来源).
+CAPTION_CUE = re.compile(
+    r"[（(][^)）]*摄[)）]|摄$|^图为|^图\s*\d|^图片来源|资料图|供图|图片由|^\(?图[:：/]|视频截图|截图$"
+)
+
+#: A closing credit in brackets at the end of the last paragraph: an office, an outlet, a byline.
+TRAILING_CREDIT = re.compile(r"(?P<credit>[（(](?:[^（()）]{2,40})[)）])\s*$")
+
+#: A whole line that is a credit: ``（记者 张三）``, ``(编辑:小何)``, ``新华社发（刘满仓摄）``, ``来源 | 某报``.
+CREDIT_LINE = re.compile(
+    rf"^(?:[（(][^（()）]{{2,40}}[)）]|(?:新华社|中新社|人民网|本报)?{HAN}{{0,6}}[发供]?[（(][^()（）]{{1,20}}摄[)）]|"
+    rf"(?:来源|稿源|出品|监制|策划|统筹|文|图|视频|撰文|制作)\s*[|｜:：]\s*.{{1,40}})$"
+)
+
+#: Words that mark a bracketed ending as a credit, not a parenthetical remark.
+CREDIT_WORD = re.compile(r"记者|编辑|责编|通讯员|作者|摄|供稿|来源|工作室|办公室|委员会|中心|局|部|报|网|社|台|供图")
