@@ -10,6 +10,7 @@ the editor and closing labels in the few lines just below it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from converters.readers.text import patterns as p
@@ -32,20 +33,42 @@ class Span:
     end: int
 
 
-def _score(item: Classified) -> int:
-    if item.kind == "prose":
-        return len(item.text)
-    return -PENALTY[item.kind]
+#: Weight of a prose line by how it ends: a sentence (。) counts fully; a line that ends on ！ or ？
+#: or on nothing reads like a headline or a comment (teaser lists, "hot" rankings) and counts less.
+SENTENCE_END = re.compile(r"[。…][”’」』)）]?$|[。.][)）]$")
+HEADLINE_END = re.compile(r"[！？!?][”’」』]?$")
+
+#: Prose after the after-article zone has opened (a 责任编辑 line, 相关推荐) counts for less:
+#: pages put comments and teasers there, rarely the article.
+AFTER_END_WEIGHT = 0.5
+
+
+def _score(item: Classified, after_end: bool) -> float:
+    if item.kind != "prose":
+        return -PENALTY[item.kind]
+    text = item.text
+    if SENTENCE_END.search(text) or len(text) > 60:
+        weight = 1.0
+    elif HEADLINE_END.search(text):
+        weight = 0.5
+    else:
+        weight = 0.3
+    return len(text) * weight * (AFTER_END_WEIGHT if after_end else 1.0)
 
 
 def find_body(items: list[Classified]) -> Span:
     """The densest run of prose, cut at the first after-article marker inside it."""
-    best, best_span = 0, Span(0, 0)
-    total, start = 0, 0
+    best, best_span = 0.0, Span(0, 0)
+    total, start = 0.0, 0
+    seen_sentence = after_end = False
     for i, item in enumerate(items):
+        if item.kind == "prose" and SENTENCE_END.search(item.text):
+            seen_sentence = True
+        elif item.kind == "end" and seen_sentence:
+            after_end = True
         if total <= 0:
-            total, start = 0, i
-        total += _score(item)
+            total, start = 0.0, i
+        total += _score(item, after_end)
         if total > best:
             best, best_span = total, Span(start, i + 1)
     for i in range(best_span.start, best_span.end):
@@ -158,9 +181,12 @@ def _title(items: list[Classified], start: int) -> str | None:
         elif item.kind == "end":
             break
         j -= 1
-    if not candidates:
-        return None
-    return max(candidates, key=len)
+    # The nearest line that is long enough for a headline; an account name or a channel label
+    # (short) may sit between the title and the date.
+    for text in candidates:
+        if han_count(text) >= 6:
+            return text
+    return max(candidates, key=len) if candidates else None
 
 
 def find_meta(items: list[Classified], body: Span) -> Found:

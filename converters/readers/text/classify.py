@@ -100,7 +100,7 @@ def classify(lines: list[Line]) -> list[Classified]:
             kind = "image"
         elif after_label and len(text) <= 30 and not is_prose(text):
             kind = "meta"
-        elif len(text) <= META_MAX and p.END_MARKER.match(text):
+        elif (len(text) <= META_MAX and p.END_MARKER.match(text)) or (len(text) <= 12 and p.END_HEADING.search(text)):
             kind = "end"
         elif is_meta(text):
             kind = "meta"

@@ -101,8 +101,12 @@ FURNITURE = re.compile(
     r"[【\[]?(?:大|中|小)[】\]]?\s*[【\[]?(?:中|小)[】\]]?\s*$|打印本页|关闭窗口|"
     r"版权所有|Copyright|All Rights Reserved|ICP[备证]|违法和不良信息|举报电话|举报邮箱|网站地图|联系我们|"
     r"广告服务|免责声明|本网站|本站|平台声明|无障碍|登录|注册|^\+?关注$|^分享$|^评论$|^收藏$|^打印$|^举报$|"
-    r"^点赞$|^\d+$|^首页$|^>|正文$|^当前位置|^您的位置|^位置\s*[:：]|^返回(?:首页|顶部)"
+    r"^点赞$|^\d+$|^首页$|^>|正文$|^当前位置|^您的位置|^位置\s*[:：]|^返回(?:首页|顶部)|"
+    r">\s*>|»|＞＞|(?:[^|｜┊]*[|｜┊]){3}"  # breadcrumbs (首页 > 新闻 >> 正文), link bars (a | b | c | d)
 )
+
+#: Short lines naming a list that is not the article (a teaser, a ranking, a recommendation).
+END_HEADING = re.compile(r"推荐|排行|热文|热点|热榜|猜你喜欢|相关(?:新闻|阅读|文章|报道)|精彩(?:图片|视频|专题)|往期回顾|更多(?:新闻|精彩)")
 
 #: Lines that open what comes after an article: related links, comments, next-article teasers.
 #: Checked only once the article has begun, and only against short lines.
