@@ -106,7 +106,9 @@ FURNITURE = re.compile(
 )
 
 #: Short lines naming a list that is not the article (a teaser, a ranking, a recommendation).
-END_HEADING = re.compile(r"推荐|排行|热文|热点|热榜|猜你喜欢|相关(?:新闻|阅读|文章|报道)|精彩(?:图片|视频|专题)|往期回顾|更多(?:新闻|精彩)")
+END_HEADING = re.compile(
+    r"推荐|排行|热文|热点|热榜|猜你喜欢|相关(?:新闻|阅读|文章|报道)|精彩(?:图片|视频|专题)|往期回顾|更多(?:新闻|精彩)"
+)
 
 #: Lines that open what comes after an article: related links, comments, next-article teasers.
 #: Checked only once the article has begun, and only against short lines.
