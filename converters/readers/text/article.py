@@ -73,8 +73,32 @@ def find_body(items: list[Classified]) -> Span:
             best, best_span = total, Span(start, i + 1)
     for i in range(best_span.start, best_span.end):
         if items[i].kind == "end":
-            return Span(best_span.start, i)
-    return best_span
+            best_span = Span(best_span.start, i)
+            break
+    return Span(_lead_photo(items, best_span.start), _closing_credit(items, best_span.end))
+
+
+#: How many lines after the last paragraph may still be its credit or byline.
+CREDIT_LINES = 3
+
+
+def _closing_credit(items: list[Classified], end: int) -> int:
+    """Move the end down over closing credit lines (``（记者 张三）``, ``新华社发（某某摄）``)."""
+    for i in range(end, min(end + CREDIT_LINES, len(items))):
+        item = items[i]
+        if item.kind in ("end", "prose") or not (p.CREDIT_LINE.match(item.text) or p.BYLINE.match(item.text)):
+            return i
+        end = i + 1
+    return end
+
+
+def _lead_photo(items: list[Classified], start: int) -> int:
+    """Move the start up over a lead photo: an image placeholder and the short caption below it."""
+    if start >= 2 and items[start - 1].kind == "short" and items[start - 2].kind == "image":
+        return start - 2
+    if start >= 1 and items[start - 1].kind == "image":
+        return start - 1
+    return start
 
 
 # --------------------------------------------------------------------------- metadata

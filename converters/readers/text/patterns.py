@@ -61,12 +61,15 @@ LABELS: tuple[tuple[str, str], ...] = (
     ("记者", "author"),
     ("撰文", "author"),
     ("文", "author"),
+    ("摄影", "photo"),
+    ("图", "photo"),
     ("发布时间", "date"),
     ("发表时间", "date"),
     ("时间", "date"),
     ("日期", "date"),
 )
-_LABEL_NAMES = "|".join(name for name, _ in LABELS)
+#: One-character labels (文, 图) only count at a word start: 原文: or 附图: are not labels.
+_LABEL_NAMES = "|".join(name if len(name) > 1 else f"(?<!{HAN}){name}" for name, _ in LABELS)
 
 #: ``来源：新华网`` / ``【责任编辑:张三 】`` / ``(责编:牛镛、岳弘彬)``: one label and its value, the
 #: value running to the next label, a closing bracket or a wide gap.
