@@ -47,12 +47,14 @@ def _score(item: Classified, after_end: bool) -> float:
     if item.kind != "prose":
         return -PENALTY[item.kind]
     text = item.text
-    if SENTENCE_END.search(text) or len(text) > 60:
+    if SENTENCE_END.search(text) or (len(text) > 60 and p.CLAUSE_PUNCT.search(text)):
         weight = 1.0
     elif HEADLINE_END.search(text):
         weight = 0.5
-    else:
+    elif p.CLAUSE_PUNCT.search(text):
         weight = 0.3
+    else:
+        weight = 0.1  # long but unpunctuated: a run of link texts
     return len(text) * weight * (AFTER_END_WEIGHT if after_end else 1.0)
 
 

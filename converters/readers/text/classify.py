@@ -46,10 +46,13 @@ def han_count(text: str) -> int:
 
 
 def is_prose(text: str) -> bool:
-    """Running text: prose punctuation with some Han characters, or simply long."""
-    if len(text) > SHORT_MAX and han_count(text) >= 10:
+    """Running text: prose punctuation with some Han characters, or long and punctuated at all.
+
+    A long line of Han characters without a single mark is a run of link texts (a site list).
+    """
+    if p.PROSE_PUNCT.search(text) and han_count(text) >= 8:
         return True
-    return bool(p.PROSE_PUNCT.search(text)) and han_count(text) >= 8
+    return len(text) > SHORT_MAX and han_count(text) >= 10 and bool(p.ANY_PUNCT.search(text))
 
 
 def is_meta(text: str) -> bool:
@@ -106,7 +109,7 @@ def classify(lines: list[Line]) -> list[Classified]:
             kind = "meta"
         elif is_furniture(text):
             kind = "furniture"
-        elif is_prose(text):
+        elif is_prose(text) and not line.thumbnail:
             kind = "prose"
         else:
             kind = "short"

@@ -25,6 +25,9 @@ _HSPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 #: w3m's placeholder for an image: ``[png]``, ``[image]``, ``[20240515d5]``, ``[IMG]``.
 IMAGE_MARKER = re.compile(r"^\[(?:[\w.\-]{0,40})\]$", re.ASCII)
 
+#: A thumbnail placeholder in front of a link's text: ``[cdcb54dcf9] 标题``; teaser lists look so.
+THUMBNAIL = re.compile(r"^\[[\w.\-]{1,40}\]\s+(?=\S)", re.ASCII)
+
 #: w3m's rendering of a form field or button: brackets around blanks, ``[搜索]``-style buttons.
 FORM_FIELD = re.compile(r"\[\s{3,}\]|\[\s*\]")
 
@@ -40,6 +43,7 @@ class Line:
     indented: bool = False  # the dump indented it (paragraph text in most dumps)
     bullet: bool = False  # it started with a list bullet
     image: bool = False  # a placeholder where an image stood
+    thumbnail: bool = False  # text behind a thumbnail placeholder (a teaser link)
 
 
 def display_width(text: str) -> int:
@@ -87,11 +91,13 @@ def _join(prev: str, nxt: str) -> str:
 def unwrap(raw_lines: list[str]) -> list[str]:
     """Re-join lines that w3m folded at the terminal width."""
     out: list[str] = []
+    physical = ""  # the last line as w3m printed it: its width decides, not the joined text's
     for raw in raw_lines:
-        if out and out[-1].strip() and _continues(out[-1], raw):
+        if out and physical.strip() and _continues(physical, raw):
             out[-1] = _join(out[-1], raw)
         else:
             out.append(raw.rstrip())
+        physical = raw
     return out
 
 
@@ -112,5 +118,9 @@ def split_lines(text: str) -> list[Line]:
             body = BULLET.sub("", body).strip()
             if not body:
                 continue
-        lines.append(Line(body, indented=indented, bullet=bullet, image=bool(IMAGE_MARKER.match(body))))
+        thumbnail = bool(THUMBNAIL.match(body))
+        if thumbnail:
+            body = THUMBNAIL.sub("", body)
+        image = bool(IMAGE_MARKER.match(body))
+        lines.append(Line(body, indented=indented, bullet=bullet, image=image, thumbnail=thumbnail))
     return lines

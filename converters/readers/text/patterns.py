@@ -21,6 +21,9 @@ HAN_RE = re.compile(HAN)
 #: ASCII forms count when a Han character touches them (NFKC turned ，into , in copies).
 PROSE_PUNCT = re.compile(rf"[，。；！？、]|{HAN}[,;!?]|[,;!?]{HAN}")
 
+#: Any punctuation at all, Chinese or ASCII.
+ANY_PUNCT = re.compile(r"[，。；：！？、“”‘’《》（）—…,.;:!?()\"']")
+
 #: Punctuation a paragraph (or a caption sentence) ends with; headings and captions usually lack it.
 #: A closing quote counts only after a full stop (``…。”``): a heading may end on a quoted phrase.
 FINAL_PUNCT = re.compile(r"(?:[。！？!?…;；.]|[。！？!?…][”’』」])$")
@@ -104,7 +107,7 @@ FURNITURE = re.compile(
     r"[【\[]?(?:大|中|小)[】\]]?\s*[【\[]?(?:中|小)[】\]]?\s*$|打印本页|关闭窗口|"
     r"版权所有|Copyright|All Rights Reserved|ICP[备证]|违法和不良信息|举报电话|举报邮箱|网站地图|联系我们|"
     r"广告服务|免责声明|本网站|本站|平台声明|无障碍|登录|注册|^\+?关注$|^分享$|^评论$|^收藏$|^打印$|^举报$|"
-    r"^点赞$|^\d+$|^首页$|^>|正文$|^当前位置|^您的位置|^位置\s*[:：]|^返回(?:首页|顶部)|"
+    r"^点赞$|^首赞$|^\+1$|^\d+$|^发布于|^阅读\s*[(（]?[\d.]+万?[)）]?$|^[\d.]+万?\s*阅读$|^首页$|^>|正文$|^当前位置|^您的位置|^位置\s*[:：]|^返回(?:首页|顶部)|"
     r">\s*>|»|＞＞|(?:[^|｜┊]*[|｜┊]){3}"  # breadcrumbs (首页 > 新闻 >> 正文), link bars (a | b | c | d)
 )
 
