@@ -34,7 +34,8 @@ def read_text_string(text: str, ctx: Context | None = None) -> Document:
         ctx.warn("no-article", "found no paragraph of running text; the document is empty")
     found = find_meta(items, body)
     meta = Meta(title=found.title, date=found.date, source=found.source, author=found.author, editor=found.editor)
-    doc = Document(meta, build_blocks(items[body.start : body.end]))
+    lines = [item for item in items[body.start : body.end] if item.text != found.title]  # a repeated headline
+    doc = Document(meta, build_blocks(lines))
     return number_figures(restore_punctuation(normalise_whitespace(doc)))
 
 

@@ -77,7 +77,28 @@ def find_body(items: list[Classified]) -> Span:
         if items[i].kind == "end":
             best_span = Span(best_span.start, i)
             break
-    return Span(_lead_photo(items, best_span.start), _closing_credit(items, best_span.end))
+    start = _lead_in(items, best_span.start)
+    return Span(_lead_photo(items, start), _closing_credit(items, best_span.end))
+
+
+def _long_prose(item: Classified) -> bool:
+    return item.kind == "prose" and (len(item.text) > 60 or bool(SENTENCE_END.search(item.text)))
+
+
+def _lead_in(items: list[Classified], start: int) -> int:
+    """Move the start up over a weakly scored opening (a dateline paragraph, a byline under it).
+
+    Only whole paragraphs (long or ending a sentence) qualify, with at most one short line
+    between them, so a headline or a menu above the body is never taken in.
+    """
+    while start >= 1:
+        if _long_prose(items[start - 1]):
+            start -= 1
+        elif start >= 2 and items[start - 1].kind == "short" and _long_prose(items[start - 2]):
+            start -= 2
+        else:
+            break
+    return start
 
 
 #: How many lines after the last paragraph may still be its credit or byline.

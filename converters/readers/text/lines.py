@@ -28,6 +28,9 @@ IMAGE_MARKER = re.compile(r"^\[(?:[\w.\-]{0,40})\]$", re.ASCII)
 #: A thumbnail placeholder in front of a link's text: ``[cdcb54dcf9] 标题``; teaser lists look so.
 THUMBNAIL = re.compile(r"^\[[\w.\-]{1,40}\]\s+(?=\S)", re.ASCII)
 
+#: w3m's marks around inserted/deleted text (``<ins>``/``<del>``): ``[INS:``, ``:INS]``, ``[DEL:``.
+EDIT_MARK = re.compile(r"\[(?:INS|DEL):|:(?:INS|DEL)\]")
+
 #: w3m's rendering of a form field or button: brackets around blanks, ``[搜索]``-style buttons.
 FORM_FIELD = re.compile(r"\[\s{3,}\]|\[\s*\]")
 
@@ -110,7 +113,7 @@ def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     for item in raw:
         indented = item[:1] in (" ", "\t", "\u3000") and bool(item.strip())
-        body = _HSPACE.sub(" ", FORM_FIELD.sub(" ", item)).strip()
+        body = _HSPACE.sub(" ", FORM_FIELD.sub(" ", EDIT_MARK.sub("", item))).strip()
         if not body:
             continue
         bullet = bool(BULLET.match(body))
