@@ -205,12 +205,20 @@ def _scan(items: list[Classified], lo: int, hi: int, found: Found, fields: set[s
             found.date = iso_date(text)
 
 
-def _title(items: list[Classified], start: int) -> str | None:
-    """The title: the longest plain line among the few just above the first metadata line."""
+def _dateline(items: list[Classified], start: int) -> int | None:
+    """The nearest metadata line with a date above the body (the title sits right above it)."""
+    for i in range(start - 1, max(start - HEADER_WINDOW, 0) - 1, -1):
+        if items[i].kind == "meta" and p.DATE.search(items[i].text):
+            return i
+        if items[i].kind == "end":
+            return None
+    return None
+
+
+def _meta_top(items: list[Classified], start: int) -> int:
+    """The first line of the metadata cluster right above the body (``start`` if there is none)."""
     lo = max(start - HEADER_WINDOW, 0)
-    i = start - 1
-    # Walk up over the metadata cluster (and the furniture mixed into it) to the line above it.
-    first_meta = None
+    i, first_meta = start - 1, None
     while i >= lo:
         kind = items[i].kind
         if kind == "meta":
@@ -218,7 +226,14 @@ def _title(items: list[Classified], start: int) -> str | None:
         elif kind not in ("furniture", "image") and first_meta is not None:
             break
         i -= 1
-    top = first_meta if first_meta is not None else start
+    return first_meta if first_meta is not None else start
+
+
+def _title(items: list[Classified], start: int) -> str | None:
+    """The title: the nearest headline-sized line above the dateline (or the metadata cluster)."""
+    top = _dateline(items, start)
+    if top is None:
+        top = _meta_top(items, start)
     candidates: list[str] = []
     j = top - 1
     while j >= max(top - 6, 0) and len(candidates) < 3:
@@ -231,7 +246,7 @@ def _title(items: list[Classified], start: int) -> str | None:
     # The nearest line that is long enough for a headline; an account name or a channel label
     # (short) may sit between the title and the date.
     for text in candidates:
-        if han_count(text) >= 6:
+        if han_count(text) >= 8:
             return text
     return max(candidates, key=len) if candidates else None
 

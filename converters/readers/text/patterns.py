@@ -88,7 +88,10 @@ LABEL_LINE = re.compile(rf"^[\[【(（]?\s*(?:{_LABEL_NAMES}){COLON}")
 BARE_LABEL = re.compile(rf"^(?P<label>{_LABEL_NAMES}){COLON}$")
 
 #: ``记者 张三`` / ``本报记者 李四 王五`` bylines without a colon.
-BYLINE = re.compile(rf"^(?:本报|本台|新华社|央视)?(?:特约)?记者\s*(?P<names>{HAN}{{2,4}}(?:[\s、，,]+{HAN}{{2,4}})*)$")
+#: Two-character names are often padded to three columns: ``方 敏``.
+BYLINE = re.compile(
+    rf"^(?:本报|本台|新华社|央视|总台)?(?:特约)?记者\s*(?P<names>{HAN}\s?{HAN}{{1,3}}(?:[\s、，,]+{HAN}\s?{HAN}{{1,3}})*)$"
+)
 
 #: Words that name a button or a page widget, never a person or an outlet.
 UI_WORD = re.compile(
