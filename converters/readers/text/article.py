@@ -198,6 +198,11 @@ def _scan(items: list[Classified], lo: int, hi: int, found: Found, fields: set[s
                     setattr(found, field, value)
             continue
         _labels(text, found, fields)
+        spaced = p.SPACED_LABEL.match(text)
+        if spaced:
+            field = dict(p.LABELS)[spaced["label"]]
+            if field in fields and not getattr(found, field):
+                setattr(found, field, clean_value(spaced["value"], field))
         byline = p.BYLINE.match(text)
         if byline and "author" in fields and not found.author:
             found.author = clean_value(byline["names"], "author")

@@ -17,6 +17,9 @@ from converters.readers.text import patterns as p
 from converters.readers.text.classify import SHORT_MAX, Classified, strip_trailing_junk
 from converters.tree import Block, Credit, Figure, Heading, Paragraph, Text
 
+#: A line that opens like a caption (图为…) is one up to this length.
+CAPTION_MAX = 120
+
 #: Level of section headings inside an article (the title is the document's level 1).
 SECTION_LEVEL = 2
 
@@ -64,14 +67,17 @@ def build_blocks(items: list[Classified]) -> tuple[Block, ...]:
             texts.append((text, image_before))
         image_before = False
 
-    marked_style = any(_short(t) and _is_marked_heading(t) for t, _ in texts)
+    marked_style = any(_short(t) and _is_marked_heading(t) and not _is_caption_cue(t) for t, _ in texts)
     last_prose = max((i for i, (t, _) in enumerate(texts) if not _short(t)), default=-1)
 
     blocks: list[Block] = []
     for i, (text, after_image) in enumerate(texts):
         nxt = texts[i + 1][0] if i + 1 < len(texts) else None
         if i > last_prose:
-            blocks.append(_tail_block(text))
+            blocks.append(_tail_block(text, after_image))
+            continue
+        if p.CAPTION_START.match(text) and len(text) <= CAPTION_MAX:
+            blocks.append(Figure(image=None, caption=(Text(text),)))
             continue
         if not _short(text):
             if i == last_prose:
@@ -83,29 +89,36 @@ def build_blocks(items: list[Classified]) -> tuple[Block, ...]:
             else:
                 blocks.append(Paragraph((Text(text),)))
             continue
-        blocks.append(_short_block(text, nxt, after_image, marked_style))
+        after_figure = bool(blocks) and isinstance(blocks[-1], Figure)
+        blocks.append(_short_block(text, nxt, after_image, after_figure, marked_style))
     return tuple(blocks)
 
 
-def _short_block(text: str, nxt: str | None, after_image: bool, marked_style: bool) -> Block:
-    """A short line inside the body: a heading or a caption-only figure."""
+def _short_block(text: str, nxt: str | None, after_image: bool, after_caption: bool, marked_style: bool) -> Block:
+    """A short line inside the body: a heading or a caption-only figure.
+
+    ``after_image``: an image placeholder is right above, so this is its caption.
+    ``after_caption``: a photo was just captioned, so this is what follows the photo.
+    """
     caption = Figure(image=None, caption=(Text(text),))
     heading = Heading(SECTION_LEVEL, (Text(text),))
     if after_image or _is_caption_cue(text):
         return caption
     if _is_marked_heading(text):
         return heading
-    if nxt is not None and _short(nxt):
-        return caption  # a photo right before the section heading that follows
+    if nxt is not None and _short(nxt) and not _is_caption_cue(nxt):
+        # Two short lines in a row: a photo's caption above its section's heading, unless a
+        # photo was just captioned (then a heading and its subheading).
+        return heading if after_caption else caption
     if marked_style:
         return caption  # the page marks its headings, and this line is unmarked
     return heading
 
 
-def _tail_block(text: str) -> Block:
-    """A line after the last paragraph: a credit, or a caption of a closing photo."""
+def _tail_block(text: str, after_image: bool) -> Block:
+    """A line after the last paragraph: a credit, a closing photo's caption, or a closing note."""
     if p.CREDIT_LINE.match(text) or p.BYLINE.match(text) or (_is_credit_text(text) and text.startswith(("（", "("))):
         return Credit((Text(text),))
-    if _short(text):
+    if after_image or _is_caption_cue(text):
         return Figure(image=None, caption=(Text(text),))
     return Paragraph((Text(text),))

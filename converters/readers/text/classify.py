@@ -59,7 +59,7 @@ def is_meta(text: str) -> bool:
     """A date, a label line or a byline (short lines only)."""
     if len(text) > META_MAX:
         return False
-    if p.DATE_LINE.match(text) or p.LABEL_LINE.match(text) or p.BYLINE.match(text):
+    if p.DATE_LINE.match(text) or p.LABEL_LINE.match(text) or p.BYLINE.match(text) or p.SPACED_LABEL.match(text):
         return True
     # ``2024-05-15 08:58:52来源:新华网`` / ``2024年04月24日23:52 | 来源:新华网``: a date among labels.
     has_date = bool(p.DATE.search(text))
@@ -73,6 +73,15 @@ def is_furniture(text: str) -> bool:
 
 def _is_sentence(text: str) -> bool:
     return han_count(text) >= 16 and text.endswith(("。", "！", "？", "!", "?"))
+
+
+def _is_end(text: str) -> bool:
+    """A line that opens the after-article zone."""
+    if p.DISCLAIMER.match(text):
+        return True
+    return (len(text) <= META_MAX and bool(p.END_MARKER.match(text))) or (
+        len(text) <= 12 and bool(p.END_HEADING.search(text))
+    )
 
 
 def merge_split_dates(lines: list[Line]) -> list[Line]:
@@ -103,7 +112,7 @@ def classify(lines: list[Line]) -> list[Classified]:
             kind = "image"
         elif after_label and len(text) <= 30 and not is_prose(text):
             kind = "meta"
-        elif (len(text) <= META_MAX and p.END_MARKER.match(text)) or (len(text) <= 12 and p.END_HEADING.search(text)):
+        elif _is_end(text):
             kind = "end"
         elif is_meta(text):
             kind = "meta"

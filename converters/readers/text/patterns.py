@@ -87,6 +87,11 @@ LABEL_LINE = re.compile(rf"^[\[【(（]?\s*(?:{_LABEL_NAMES}){COLON}")
 #: A line that holds only a label and a colon: its value follows on a later line.
 BARE_LABEL = re.compile(rf"^(?P<label>{_LABEL_NAMES}){COLON}$")
 
+#: ``作者 王五 赵六`` / ``编辑 某某 | 排版 某某``: a label, a space and names (no colon).
+SPACED_LABEL = re.compile(
+    rf"^(?P<label>作者|记者|责任编辑|责编|编辑)\s+(?P<value>{HAN}{{2,4}}(?:\s+{HAN}{{2,4}})*)\s*(?:$|[|｜])"
+)
+
 #: ``记者 张三`` / ``本报记者 李四 王五`` bylines without a colon.
 #: Two-character names are often padded to three columns: ``方 敏``.
 BYLINE = re.compile(
@@ -123,12 +128,15 @@ END_HEADING = re.compile(
 #: Lines that open what comes after an article: related links, comments, next-article teasers.
 #: Checked only once the article has begun, and only against short lines.
 END_MARKER = re.compile(
-    r"^(?:[【\[]?(?:相关(?:推荐|阅读|新闻|文章|报道|链接|专题)|推荐阅读|延伸阅读|热门推荐|热点推荐|精彩推荐|"
+    r"^(?:[“\"「【\[]?(?:相关(?:推荐|阅读|新闻|文章|报道|链接|专题)|推荐阅读|延伸阅读|热门推荐|热点推荐|精彩推荐|"
     r"猜你喜欢|大家都在看|为你推荐|换一换|24小时热文|热门文章|热门新闻|最新文章|排行榜?|热门排行|点击排行|"
     r"阅读下一篇|下一篇|上一篇|网友评论|全部评论|热门评论|评论\s*\d*|发表评论|我要评论|文章关键词|关键词|"
     r"返回搜狐|查看更多|加载更多|进入[【\[]|分享让更多人看到|热点栏目|责任编辑|责编|【纠错】|纠错|"
     r"免责声明|版权声明|特别声明|声明\s*[:：]|平台声明|举报/?反馈)[】\]]?)"
 )
+
+#: A platform's disclaimer under the article, however long: the article is over.
+DISCLAIMER = re.compile(r"^[“\"「【\[]?(?:特别声明|免责声明|版权声明|平台声明|郑重声明|声明)\s*[:：]")
 
 #: A trailing "back to site / see more" fragment some CMSs glue to the last paragraph.
 TRAILING_JUNK = re.compile(r"\s*(?:返回搜狐\s*[,，]?\s*查看更多|查看原图\s*\d*K?|【纠错】)\s*$")
@@ -146,8 +154,11 @@ NUMBERED_HEADING = re.compile(
 
 #: Photo furniture: credits and the words captions use (摄, 图为, 资料图, 供图, 图片来源).
 CAPTION_CUE = re.compile(
-    r"[（(][^)）]*摄[)）]|摄$|^图为|^图\s*\d|^图片来源|资料图|供图|图片由|^\(?图[:：/]|视频截图|截图$"
+    r"[（(][^)）]*摄[)）]|摄$|^图为|^图注|^图\s*\d|^图片来源|资料图|供图|图片由|^\(?图[:：/]|视频截图|截图$"
 )
+
+#: A caption that says so at its start (图为…, 图注：…): a caption even when it ends with 。.
+CAPTION_START = re.compile(r"^(?:图为|图注\s*[:：]|上图[:：为]|下图[:：为]|图\s*\d+\s*[:：、 ])")
 
 #: A closing credit in brackets at the end of the last paragraph: an office, an outlet, a byline.
 TRAILING_CREDIT = re.compile(r"(?P<credit>[（(](?:[^（()）]{2,40})[)）])\s*$")
@@ -155,7 +166,8 @@ TRAILING_CREDIT = re.compile(r"(?P<credit>[（(](?:[^（()）]{2,40})[)）])\s*$
 #: A whole line that is a credit: ``（记者 张三）``, ``(编辑:小何)``, ``新华社发（刘满仓摄）``, ``来源 | 某报``.
 CREDIT_LINE = re.compile(
     rf"^(?:[（(][^（()）]{{2,40}}[)）]|(?:新华社|中新社|人民网|本报)?{HAN}{{0,6}}[发供]?[（(][^()（）]{{1,20}}摄[)）]|"
-    rf"(?:来源|稿源|出品|监制|策划|统筹|文|图|视频|撰文|制作)\s*[|｜:：]\s*.{{1,40}})$"
+    rf"(?:来源|稿源|出品|监制|策划|统筹|文|图|视频|撰文|制作)\s*[|｜:：丨︱]\s*.{{1,40}}|"
+    rf"(?:作者|编辑|排版|校对|审核|审校|监制|摄影|美编|统筹|策划|出品|制作)\s+{HAN}\S{{0,9}}(?:\s*[|｜]?\s*\S{{1,10}}){{0,6}})$"
 )
 
 #: Words that mark a bracketed ending as a credit, not a parenthetical remark.
