@@ -13,8 +13,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-#: Width of a w3m terminal: a wrapped line never uses the last column.
-WRAP_COLUMNS = 80
+#: Terminal widths a hard-wrapped dump may have been made for (w3m uses 80, printing 79).
+MIN_WRAP_COLUMNS = 40
+MAX_WRAP_COLUMNS = 132
 
 #: Characters that carry no text: zero-width spaces and joiners, soft hyphens, BOMs.
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -60,27 +61,35 @@ def _first_token(text: str) -> str:
     return match.group(0) if match else text[:1]
 
 
-def is_hard_wrapped(raw_lines: list[str]) -> bool:
-    """True when the dump looks hard-wrapped at 80 columns (no line wider, several lines near it)."""
+def wrap_width(raw_lines: list[str]) -> int | None:
+    """The width the dump was hard-wrapped at, or ``None`` when its lines are paragraphs.
+
+    A wrapped dump has no line wider than its terminal (w3m: 79 of 80 columns) and many lines
+    that come close to it; a copy has paragraphs hundreds of columns wide.
+    """
     widths = [display_width(line.rstrip()) for line in raw_lines]
-    if not widths or max(widths) > WRAP_COLUMNS:
-        return False
-    return sum(1 for w in widths if w >= WRAP_COLUMNS - 8) >= 3
+    if not widths:
+        return None
+    widest = max(widths)
+    if widest > MAX_WRAP_COLUMNS or widest < MIN_WRAP_COLUMNS:
+        return None
+    near = sum(1 for w in widths if w >= widest - 3)
+    return widest if near >= 3 else None
 
 
 def _is_latin(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def _continues(prev: str, nxt: str) -> bool:
-    """Did w3m break ``prev`` here only because ``nxt``'s first word did not fit?"""
+def _continues(prev: str, nxt: str, columns: int) -> bool:
+    """Did the renderer break ``prev`` here only because ``nxt``'s first word did not fit?"""
     body = nxt.strip()
     if not body or IMAGE_MARKER.match(body) or BULLET.match(body):
         return False
     width = display_width(prev.rstrip())
     token = _first_token(body)
     gap = 1 if _is_latin(token[:1]) else 0  # a Latin word would have needed a space before it
-    return width + gap + display_width(token) >= WRAP_COLUMNS - 1
+    return width + gap + display_width(token) > columns
 
 
 def _join(prev: str, nxt: str) -> str:
@@ -91,12 +100,12 @@ def _join(prev: str, nxt: str) -> str:
     return left + right
 
 
-def unwrap(raw_lines: list[str]) -> list[str]:
-    """Re-join lines that w3m folded at the terminal width."""
+def unwrap(raw_lines: list[str], columns: int) -> list[str]:
+    """Re-join lines that the renderer folded at ``columns``."""
     out: list[str] = []
     physical = ""  # the last line as w3m printed it: its width decides, not the joined text's
     for raw in raw_lines:
-        if out and physical.strip() and _continues(physical, raw):
+        if out and physical.strip() and _continues(physical, raw, columns):
             out[-1] = _join(out[-1], raw)
         else:
             out.append(raw.rstrip())
@@ -108,8 +117,9 @@ def split_lines(text: str) -> list[Line]:
     """The dump as logical lines; blank lines are dropped (paragraph breaks are lines already)."""
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     raw = text.split("\n")
-    if is_hard_wrapped(raw):
-        raw = unwrap(raw)
+    columns = wrap_width(raw)
+    if columns:
+        raw = unwrap(raw, columns)
     lines: list[Line] = []
     for item in raw:
         indented = item[:1] in (" ", "\t", "\u3000") and bool(item.strip())
