@@ -255,3 +255,23 @@ _news_line = st.lists(
 def test_reader_is_total_on_news_like_text(text: str) -> None:
     with contextlib.suppress(PressroomError):
         read_text_string(text)
+
+
+def test_caption_led_lines_and_stacked_headings() -> None:
+    doc = read_path(TEXT_FIXTURES / "photo_captions.txt")
+    captions = [plain_text(f.caption) for f in query(doc, Figure)]
+    assert captions == ["图为孩子们在少年宫里学习剪纸。", "图为竹编艺人韦师傅指导学员。"]
+    # After a captioned photo, two short lines are a heading and its subheading, not a caption.
+    assert [plain_text(h) for h in query(doc, Heading)] == ["老手艺找到新传人", "志愿者撑起课堂", "家长放心孩子开心"]
+    assert doc.meta.author == "黄小岚 郑海"  # 作者 with a space, after the article
+    assert doc.meta.source == "东岭日报 东岭新闻网"
+    assert "特别声明" not in "".join(plain_text(b) for b in doc.blocks)
+
+
+def test_w3m_teasers_link_runs_and_edit_marks() -> None:
+    doc = read_path(TEXT_FIXTURES / "w3m_teasers.txt")
+    body = "".join(plain_text(b.caption if isinstance(b, Figure) else b) for b in doc.blocks)
+    assert "INS" not in body and "河源网" not in body and "网友" not in body
+    assert [plain_text(f.caption) for f in query(doc, Figure)] == ["远程会诊中心"]  # under the [jpg] placeholder
+    assert doc.meta.editor == "梁晨"  # 责任编辑 wins over a plain 编辑
+    assert doc.meta.date == "2024-05-06T11:02"

@@ -136,6 +136,7 @@ class Found:
     source: str | None = None
     author: str | None = None
     editor: str | None = None
+    subeditor: str | None = None
 
 
 def iso_date(text: str) -> str | None:
@@ -159,7 +160,7 @@ def clean_value(value: str, field: str) -> str | None:
         return None
     if p.DATE.search(value) or p.LABEL_LINE.match(value):
         return None
-    if field in ("author", "editor"):
+    if field in ("author", "editor", "subeditor"):
         # Names only: an editor's code such as ``SF099`` after the name is dropped.
         names = [w for w in value.replace("、", " ").split() if p.HAN_RE.match(w)]
         return " ".join(names) if names else None
@@ -260,10 +261,11 @@ def find_meta(items: list[Classified], body: Span) -> Found:
     """Title, date and labels from above the body; editor and late labels from below it."""
     found = Found()
     found.title = _title(items, body.start)
-    every = {"date", "source", "author", "editor"}
+    every = {"date", "source", "author", "editor", "subeditor"}
     _scan(items, body.start - HEADER_WINDOW, body.start, found, every)
     _scan(items, body.start, body.end, found, every - {"date"})
     _scan(items, body.end, body.end + FOOTER_WINDOW, found, every)
+    found.editor = found.editor or found.subeditor
     if not found.date:
         # Some pages print the date only far from the body (a dateline bar above the title).
         for item in items[: body.start]:

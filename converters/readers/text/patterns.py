@@ -57,7 +57,7 @@ YEAR_LINE = re.compile(r"^(?:19|20)\d\d$")
 LABELS: tuple[tuple[str, str], ...] = (
     ("责任编辑", "editor"),
     ("责编", "editor"),
-    ("编辑", "editor"),
+    ("编辑", "subeditor"),  # a plain 编辑 names the editor only when no 责任编辑 does
     ("来源", "source"),
     ("稿源", "source"),
     ("出处", "source"),
