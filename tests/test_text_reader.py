@@ -8,6 +8,7 @@ each has a golden ``NAME.json`` tree next to it (``make accept`` records them af
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import subprocess
 import sys
@@ -275,3 +276,33 @@ def test_w3m_teasers_link_runs_and_edit_marks() -> None:
     assert [plain_text(f.caption) for f in query(doc, Figure)] == ["远程会诊中心"]  # under the [jpg] placeholder
     assert doc.meta.editor == "梁晨"  # 责任编辑 wins over a plain 编辑
     assert doc.meta.date == "2024-05-06T11:02"
+
+
+# --------------------------------------------------------------------------- the shared corpus (skips without it)
+
+
+@pytest.fixture(scope="module")
+def corpus(request: pytest.FixtureRequest) -> Path:
+    """``../shared/corpus`` (or ``$PRESSROOM_CORPUS``); skips when neither is there."""
+    override = os.environ.get("PRESSROOM_CORPUS")
+    if override:
+        return Path(override)
+    shared: Path = request.getfixturevalue("shared_dir")
+    return shared / "corpus"
+
+
+@pytest.mark.parametrize(("kind", "target"), [("copy", 0.92), ("w3m", 0.90)])
+def test_corpus_body_f1(corpus: Path, kind: str, target: float) -> None:
+    """Through the text reader, the dumps beside the corpus pages score the issue's body F1."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import evaluate
+
+    suffix = {"copy": ".copy.txt", "w3m": ".txt"}[kind]
+    pages = evaluate.corpus_pages(corpus, suffix)
+    if kind == "w3m":
+        pages = [(p, t) for p, t in pages if not p.name.endswith(".copy.txt")]
+    if not pages:
+        pytest.skip(f"no {kind} dumps in {corpus}")
+    scores = evaluate.score(evaluate.pressroom_extract, pages, verbose=False)
+    assert not scores.failures
+    assert sum(scores.f1) / len(scores.f1) >= target
