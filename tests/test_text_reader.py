@@ -306,3 +306,15 @@ def test_corpus_body_f1(corpus: Path, kind: str, target: float) -> None:
     scores = evaluate.score(evaluate.pressroom_extract, pages, verbose=False)
     assert not scores.failures
     assert sum(scores.f1) / len(scores.f1) >= target
+
+
+def test_big5_traditional_dump() -> None:
+    raw = (TEXT_FIXTURES / "big5_traditional.txt").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    doc = read_path(TEXT_FIXTURES / "big5_traditional.txt")
+    assert doc.meta.title == "夜市攤商改用環保餐具 減塑成效超乎預期"
+    assert (doc.meta.date, doc.meta.author, doc.meta.editor) == ("2023-09-14T16:40", "林怡君", "陳志明")
+    assert doc.meta.language == "zh-TW"
+    assert [plain_text(h) for h in query(doc, Heading)] == ["減塑回收站"]
+    assert sum(isinstance(b, Paragraph) for b in doc.blocks) == 4

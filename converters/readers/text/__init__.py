@@ -22,6 +22,17 @@ from converters.tree import Document, Meta
 
 __all__ = ["read_text", "read_text_string"]
 
+#: Frequent characters that exist only in traditional script, and their simplified forms.
+_TRADITIONAL = frozenset("們這個來說時會對過還當與發經後國際區開關體學習點實將長門問題書東車見話機為無")
+_SIMPLIFIED = frozenset("们这个来说时会对过还当与发经后国际区开关体学习点实将长门问题书东车见话机为无")
+
+
+def _language(text: str) -> str:
+    """``zh-TW`` when the text is written in traditional characters, else ``zh-CN``."""
+    traditional = sum(c in _TRADITIONAL for c in text)
+    simplified = sum(c in _SIMPLIFIED for c in text)
+    return "zh-TW" if traditional > 2 * simplified and traditional >= 3 else "zh-CN"
+
 
 def read_text_string(text: str, ctx: Context | None = None) -> Document:
     """Read an already decoded dump (see :func:`read_text`)."""
@@ -33,7 +44,14 @@ def read_text_string(text: str, ctx: Context | None = None) -> Document:
     if body.end <= body.start:
         ctx.warn("no-article", "found no paragraph of running text; the document is empty")
     found = find_meta(items, body)
-    meta = Meta(title=found.title, date=found.date, source=found.source, author=found.author, editor=found.editor)
+    meta = Meta(
+        title=found.title,
+        date=found.date,
+        source=found.source,
+        author=found.author,
+        editor=found.editor,
+        language=_language(text),
+    )
     lines = [item for item in items[body.start : body.end] if item.text != found.title]  # a repeated headline
     doc = Document(meta, build_blocks(lines))
     return number_figures(restore_punctuation(normalise_whitespace(doc)))

@@ -40,12 +40,12 @@ COLON = r"\s*[:：丨︱|｜]\s*"
 #: and the split ``2020 / 04/29`` or ``2023 11/ 17`` of templates that style the year apart.
 DATE = re.compile(
     r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.年]\s*|\s+)(?P<m>[01]?\d)\s*[-/.月]\s*(?P<d>[0-3]?\d)(?!\d)\s*日?"
-    r"(?:\s*(?P<H>[0-2]?\d)\s*[:：时]\s*(?P<M>[0-5]\d)(?:\s*[:：分]\s*(?P<S>[0-5]\d))?)?"
+    r"(?:[\sT]*(?P<H>[0-2]?\d)\s*[:：时]\s*(?P<M>[0-5]\d)(?:\s*[:：分]\s*(?P<S>[0-5]\d))?)?"
 )
 
 #: A line that is only a date (possibly with a time and a weekday): a line of furniture.
 DATE_LINE = re.compile(
-    rf"^(?:(?:发布|发表|更新|出版)?(?:时间|日期){COLON})?{DATE.pattern}\s*(?:星期.|周.)?\s*$"
+    rf"^(?:(?:发布|发表|更新|出版|發布|發佈|發表)?(?:时间|時間|日期){COLON})?{DATE.pattern}\s*(?:星期.|周.)?\s*$"
 )
 
 #: A bare year on its own line: the first half of a split date.
@@ -53,23 +53,36 @@ YEAR_LINE = re.compile(r"^(?:19|20)\d\d$")
 
 # --------------------------------------------------------------------------- labels
 
-#: Metadata labels and the field each fills. Longest first so 责任编辑 wins over 编辑.
+#: Metadata labels and the field each fills, simplified and traditional (Big5 pages). Longest
+#: first so 责任编辑 wins over 编辑.
 LABELS: tuple[tuple[str, str], ...] = (
     ("责任编辑", "editor"),
+    ("責任編輯", "editor"),
     ("责编", "editor"),
+    ("責編", "editor"),
     ("编辑", "subeditor"),  # a plain 编辑 names the editor only when no 责任编辑 does
+    ("編輯", "subeditor"),
     ("来源", "source"),
+    ("來源", "source"),
     ("稿源", "source"),
     ("出处", "source"),
+    ("出處", "source"),
     ("作者", "author"),
     ("记者", "author"),
+    ("記者", "author"),
     ("撰文", "author"),
     ("文", "author"),
     ("摄影", "photo"),
+    ("攝影", "photo"),
     ("图", "photo"),
+    ("圖", "photo"),
     ("发布时间", "date"),
+    ("發布時間", "date"),
+    ("發佈時間", "date"),
     ("发表时间", "date"),
+    ("發表時間", "date"),
     ("时间", "date"),
+    ("時間", "date"),
     ("日期", "date"),
 )
 #: One-character labels (文, 图) only count at a word start: 原文: or 附图: are not labels.
@@ -89,18 +102,21 @@ BARE_LABEL = re.compile(rf"^(?P<label>{_LABEL_NAMES}){COLON}$")
 
 #: ``作者 王五 赵六`` / ``编辑 某某 | 排版 某某``: a label, a space and names (no colon).
 SPACED_LABEL = re.compile(
-    rf"^(?P<label>作者|记者|责任编辑|责编|编辑)\s+(?P<value>{HAN}{{2,4}}(?:\s+{HAN}{{2,4}})*)\s*(?:$|[|｜])"
+    rf"^(?P<label>作者|记者|記者|责任编辑|責任編輯|责编|責編|编辑|編輯)\s+(?P<value>{HAN}{{2,4}}(?:\s+{HAN}{{2,4}})*)\s*(?:$|[|｜])"
 )
 
-#: ``记者 张三`` / ``本报记者 李四 王五`` bylines without a colon.
+#: ``记者 张三`` / ``本报记者 李四 王五`` / ``記者王小明／台北報導``: bylines without a colon.
 #: Two-character names are often padded to three columns: ``方 敏``.
 BYLINE = re.compile(
-    rf"^(?:本报|本台|新华社|央视|总台)?(?:特约)?记者\s*(?P<names>{HAN}\s?{HAN}{{1,3}}(?:[\s、，,]+{HAN}\s?{HAN}{{1,3}})*)$"
+    rf"^(?:本报|本報|本台|新华社|新華社|中央社|央视|总台)?(?:特约|特約)?(?:记者|記者)\s*"
+    rf"(?P<names>{HAN}\s?{HAN}{{1,3}}(?:[\s、，,]+{HAN}\s?{HAN}{{1,3}})*)"
+    rf"(?:\s*[／/]\s*{HAN}{{2,6}}(?:报道|報導|电|電))?$"  # 記者王小明／台北報導
 )
 
 #: Words that name a button or a page widget, never a person or an outlet.
 UI_WORD = re.compile(
-    r"查看|分享|打印|收藏|关闭|字号|字体|扫码|扫一扫|二维码|评论|点击|登录|注册|下载|客户端|手机版|返回|更多|"
+    r"查看|分享|打印|列印|收藏|关闭|關閉|字号|字体|字體|扫码|扫一扫|二维码|评论|評論|点击|點擊|登录|登入|注册|下载|下載|"
+    r"客户端|手机版|返回|更多|"
     r"关注|订阅|举报|纠错|放大|缩小|小字号|大字号|阅读|播放|转发|复制|链接"
 )
 
@@ -115,7 +131,8 @@ FURNITURE = re.compile(
     r"短信\S*到\d|订阅方式|关注我们|关注公众号|微信公众号|官方微信|官方微博|字体\s*[:：]|字号\s*[:：]|"
     r"[【\[]?(?:大|中|小)[】\]]?\s*[【\[]?(?:中|小)[】\]]?\s*$|打印本页|关闭窗口|"
     r"版权所有|Copyright|All Rights Reserved|ICP[备证]|违法和不良信息|举报电话|举报邮箱|网站地图|联系我们|"
-    r"广告服务|免责声明|加载中|请稍候|刷新本页面|本网站|本站|平台声明|无障碍|登录|注册|^\+?关注$|^分享$|^评论$|^收藏$|^打印$|^举报$|"
+    r"广告服务|免责声明|加载中|请稍候|刷新本页面|版權所有|免責聲明|登入|列印|字體\s*[:：]|分享至|轉寄|"
+    r"本网站|本站|平台声明|无障碍|登录|注册|^\+?关注$|^分享$|^评论$|^收藏$|^打印$|^举报$|"
     r"^点赞$|^首赞$|^\+1$|^\d+$|^发布于|^阅读\s*[(（]?[\d.]+万?[)）]?$|^[\d.]+万?\s*阅读$|^首页$|^>|正文$|^当前位置|^您的位置|^位置\s*[:：]|^返回(?:首页|顶部)|"
     r">\s*>|»|＞＞|(?:[^|｜┊]*[|｜┊]){3}"  # breadcrumbs (首页 > 新闻 >> 正文), link bars (a | b | c | d)
 )
@@ -132,11 +149,12 @@ END_MARKER = re.compile(
     r"猜你喜欢|大家都在看|为你推荐|换一换|24小时热文|热门文章|热门新闻|最新文章|排行榜?|热门排行|点击排行|"
     r"阅读下一篇|下一篇|上一篇|网友评论|全部评论|热门评论|评论\s*\d*|发表评论|我要评论|文章关键词|关键词|"
     r"返回搜狐|查看更多|加载更多|进入[【\[]|分享让更多人看到|热点栏目|责任编辑|责编|【纠错】|纠错|"
-    r"免责声明|版权声明|特别声明|声明\s*[:：]|平台声明|举报/?反馈)[】\]]?)"
+    r"免责声明|版权声明|特别声明|声明\s*[:：]|平台声明|举报/?反馈|"
+    r"相關(?:新聞|閱讀|文章|報導)|延伸閱讀|推薦閱讀|熱門(?:新聞|文章)|猜你喜歡|上一篇|下一篇|責任編輯|責編|免責聲明)[】\]]?)"
 )
 
 #: A platform's disclaimer under the article, however long: the article is over.
-DISCLAIMER = re.compile(r"^[“\"「【\[]?(?:特别声明|免责声明|版权声明|平台声明|郑重声明|声明)\s*[:：]")
+DISCLAIMER = re.compile(r"^[“\"「【\[]?(?:特别声明|免责声明|版权声明|平台声明|郑重声明|声明|免責聲明|特別聲明)\s*[:：]")
 
 #: A trailing "back to site / see more" fragment some CMSs glue to the last paragraph.
 TRAILING_JUNK = re.compile(r"\s*(?:返回搜狐\s*[,，]?\s*查看更多|查看原图\s*\d*K?|【纠错】)\s*$")
