@@ -261,6 +261,9 @@ def find_meta(items: list[Classified], body: Span) -> Found:
     """Title, date and labels from above the body; editor and late labels from below it."""
     found = Found()
     found.title = _title(items, body.start)
+    dateline = _dateline(items, body.start)
+    if dateline is not None:
+        found.date = iso_date(items[dateline].text)  # the nearest date above the body is the article's
     every = {"date", "source", "author", "editor", "subeditor"}
     _scan(items, body.start - HEADER_WINDOW, body.start, found, every)
     _scan(items, body.start, body.end, found, every - {"date"})
