@@ -20,6 +20,12 @@ from converters.readers.text.classify import Classified, han_count
 #: enough that a caption between two paragraphs never splits the article.
 PENALTY = {"short": 8, "furniture": 20, "meta": 30, "end": 60, "image": 0, "prose": 0}
 
+#: The Han part of a name as bylines print it (``米歇尔·布兰`` keeps its middle dot).
+PERSON_NAME = re.compile(rf"{p.HAN}+(?:[·・]{p.HAN}+)*")
+
+#: How many text lines above the dateline may hold the title.
+TITLE_LINES = 5
+
 #: How far above the body the title and metadata may be, and how far below it the editor.
 HEADER_WINDOW = 14
 FOOTER_WINDOW = 10
@@ -161,8 +167,8 @@ def clean_value(value: str, field: str) -> str | None:
     if p.DATE.search(value) or p.LABEL_LINE.match(value):
         return None
     if field in ("author", "editor", "subeditor"):
-        # Names only: an editor's code such as ``SF099`` after the name is dropped.
-        names = [w for w in value.replace("、", " ").split() if p.HAN_RE.match(w)]
+        # Names only: an editor's code after the name (``SF099``, ``李曦_NN2587``) is dropped.
+        names = [m.group(0) for w in value.replace("、", " ").split() if (m := PERSON_NAME.match(w))]
         return " ".join(names) if names else None
     return value
 
@@ -241,14 +247,18 @@ def _title(items: list[Classified], start: int) -> str | None:
     if top is None:
         top = _meta_top(items, start)
     candidates: list[str] = []
-    j = top - 1
-    while j >= max(top - 6, 0) and len(candidates) < 3:
+    j, looked = top - 1, 0
+    # Look at a few lines above, not counting furniture and image placeholders between them.
+    while j >= max(top - HEADER_WINDOW, 0) and looked < TITLE_LINES and len(candidates) < 3:
         item = items[j]
+        j -= 1
+        if item.kind == "end":
+            break
+        if item.kind in ("furniture", "image"):
+            continue
+        looked += 1
         if item.kind in ("short", "prose") and not item.text.endswith("。") and han_count(item.text) >= 4:
             candidates.append(item.text)
-        elif item.kind == "end":
-            break
-        j -= 1
     # The nearest line that is long enough for a headline; an account name or a channel label
     # (short) may sit between the title and the date.
     for text in candidates:

@@ -23,8 +23,12 @@ _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 #: Horizontal whitespace of every kind (NBSP, ideographic space, tabs) becomes one space.
 _HSPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
-#: w3m's placeholder for an image: ``[png]``, ``[image]``, ``[20240515d5]``, ``[IMG]``.
-IMAGE_MARKER = re.compile(r"^\[(?:[\w.\-]{0,40})\]$", re.ASCII)
+#: w3m's placeholders for images on a line of their own: ``[png]``, ``[IMG]``, ``[20240515d5]``,
+#: several side by side (``[0df760ed26][1a8b50ea7b]``).
+IMAGE_MARKER = re.compile(r"^(?:\[[\w.\-]{0,40}\]\s*)+$", re.ASCII)
+
+#: An image placeholder inside a line of text (a logo before an outlet's name): an id-like name.
+INLINE_IMAGE = re.compile(r"\s*\[(?=[\w\-]*\d)[\w\-]{8,40}\]\s*", re.ASCII)
 
 #: A thumbnail placeholder in front of a link's text: ``[cdcb54dcf9] 标题``; teaser lists look so.
 THUMBNAIL = re.compile(r"^\[[\w.\-]{1,40}\]\s+(?=\S)", re.ASCII)
@@ -135,5 +139,7 @@ def split_lines(text: str) -> list[Line]:
         if thumbnail:
             body = THUMBNAIL.sub("", body)
         image = bool(IMAGE_MARKER.match(body))
+        if not image:
+            body = INLINE_IMAGE.sub(" ", body).strip()
         lines.append(Line(body, indented=indented, bullet=bullet, image=image, thumbnail=thumbnail))
     return lines

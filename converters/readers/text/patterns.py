@@ -85,13 +85,14 @@ LABELS: tuple[tuple[str, str], ...] = (
     ("時間", "date"),
     ("日期", "date"),
 )
-#: One-character labels (文, 图) only count at a word start: 原文: or 附图: are not labels.
-_LABEL_NAMES = "|".join(name if len(name) > 1 else f"(?<!{HAN}){name}" for name, _ in LABELS)
+#: Labels count only at a word start: 图片来源 / 本报记者 / 原文 are not labels (bylines have their
+#: own pattern).
+_LABEL_NAMES = "|".join(f"(?<!{HAN}){name}" for name, _ in LABELS)
 
 #: ``来源：新华网`` / ``【责任编辑:张三 】`` / ``(责编:牛镛、岳弘彬)``: one label and its value, the
 #: value running to the next label, a closing bracket or a wide gap.
 LABEL = re.compile(
-    rf"(?P<label>{_LABEL_NAMES}){COLON}(?P<value>.*?)\s*(?=$|[\]】)）]|\s{{2,}}|\s(?:{_LABEL_NAMES}){COLON}|\|)"
+    rf"(?P<label>{_LABEL_NAMES}){COLON}(?P<value>.*?)\s*(?=$|[\]】)）]|\s[\[【]|\s{{2,}}|\s(?:{_LABEL_NAMES}){COLON}|\|)"
 )
 
 #: A line that starts with a label (value may be empty: then it is on the next line).
@@ -109,7 +110,7 @@ SPACED_LABEL = re.compile(
 #: Two-character names are often padded to three columns: ``方 敏``.
 BYLINE = re.compile(
     rf"^(?:本报|本報|本台|新华社|新華社|中央社|央视|总台)?(?:特约|特約)?(?:记者|記者)\s*"
-    rf"(?P<names>{HAN}\s?{HAN}{{1,3}}(?:[\s、，,]+{HAN}\s?{HAN}{{1,3}})*)"
+    rf"(?P<names>{HAN}\s?{HAN}{{1,7}}(?:[\s、，,]+{HAN}\s?{HAN}{{1,3}})*)"  # names may run together
     rf"(?:\s*[／/]\s*{HAN}{{2,6}}(?:报道|報導|电|電))?$"  # 記者王小明／台北報導
 )
 
