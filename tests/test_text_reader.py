@@ -185,6 +185,12 @@ def test_date_forms(dump: str, date: str) -> None:
         ("[作者: 刘一　责任编辑: 陈二 ]", None, "刘一", "陈二"),
         ("记者 张三", None, "张三", None),
         ("作者:\n分享到微信", None, None, None),
+        ("图片来源：某某图库", None, None, None),  # 来源 inside a word is not a label
+        ("来源： [64c77908a3] 中国日报网", "中国日报网", None, None),  # a logo placeholder before the outlet
+        ("责任编辑：李曦_NN2587", None, None, "李曦"),
+        ("编辑：陶然   责任编辑：梁晨", None, None, "梁晨"),
+        ("本报记者 王乐文 方 敏", None, "王乐文 方 敏", None),
+        ("来源 | 东岭日报 文丨吴晓", "东岭日报", "吴晓", None),
     ],
 )
 def test_labels(labels: str, source: str | None, author: str | None, editor: str | None) -> None:
