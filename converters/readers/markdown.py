@@ -286,7 +286,8 @@ def _blocks(tokens: list[Token], i: int, stop: str, ctx: Context, raw: bool = Fa
             out.append(BlockQuote(tuple(inner)))
         elif t.type in ("bullet_list_open", "ordered_list_open"):
             ordered = t.type == "ordered_list_open"
-            start = int(t.attrGet("start") or 1) if ordered else 1
+            given = t.attrGet("start")  # absent when the list starts at 1; may be 0
+            start = int(given) if ordered and given is not None else 1
             close = t.type.replace("_open", "_close")
             items: list[ListItem] = []
             i += 1
