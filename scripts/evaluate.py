@@ -4,12 +4,14 @@ Scoring (the maintainers' rules): body F1 over multisets of character bigrams of
 block text and the truth ``body``, both NFKC-normalised with whitespace removed; title exact match
 after the same normalisation; date on the same calendar day; author when one contains the other.
 Each metric is averaged only over pages whose ``gt_fields`` name that field. One row per tool and
-input kind.
+input kind: on the HTML pages trafilatura and GNE run in the same pass (``pip install -e '.[eval]'``);
+a peer that is not installed is reported as such and skipped.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import sys
@@ -87,6 +89,42 @@ def pressroom_extract(path: Path) -> Extracted:
     return Extracted(document_body(doc), m.title, m.date, m.author)
 
 
+def decoded_html(path: Path) -> str:
+    """The page as text, decoded the way Pressroom decodes it, so every tool sees the same characters."""
+    from converters.decode import decode_bytes
+    from converters.readers.html.decoding import declared_charset
+
+    data = path.read_bytes()
+    return decode_bytes(data, str(path), declared=declared_charset(data))
+
+
+def trafilatura_extract(path: Path) -> Extracted:
+    """trafilatura with its defaults (plus metadata), the peer the issue names."""
+    import trafilatura
+
+    html = decoded_html(path)
+    text = trafilatura.extract(html, favor_precision=False, include_comments=False, include_tables=True) or ""
+    meta = trafilatura.extract_metadata(html)
+    if meta is None:
+        return Extracted(text)
+    return Extracted(text, meta.title, meta.date, meta.author)
+
+
+def gne_extract(path: Path) -> Extracted:
+    """GNE (GeneralNewsExtractor) with its defaults."""
+    from gne import GeneralNewsExtractor
+
+    got = GeneralNewsExtractor().extract(decoded_html(path))
+    return Extracted(str(got.get("content") or ""), got.get("title"), got.get("publish_time"), got.get("author"))
+
+
+#: Peers run on the HTML pages: (row name, importable module, extractor).
+PEERS: tuple[tuple[str, str, Callable[[Path], Extracted]], ...] = (
+    ("trafilatura", "trafilatura", trafilatura_extract),
+    ("gne", "gne", gne_extract),
+)
+
+
 @dataclass
 class Scores:
     """Accumulated metrics for one row."""
@@ -149,6 +187,7 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--kind", choices=["html", "copy", "w3m", "all"], default="all")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every page's F1")
+    parser.add_argument("--no-peers", action="store_true", help="score Pressroom only")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"eval: {args.corpus} is absent; nothing to score")
@@ -160,10 +199,22 @@ def main() -> int:
         if kind == "w3m":
             pages = [(p, t) for p, t in pages if not p.name.endswith(".copy.txt")]
         print(f"{kind}: {len(pages)} pages")
-        scores = score(pressroom_extract, pages, args.verbose)
-        print(scores.row(f"pressroom ({kind})"))
-        for failure in scores.failures:
-            print(f"  failed: {failure}")
+        tools: list[tuple[str, Callable[[Path], Extracted]]] = [(f"pressroom ({kind})", pressroom_extract)]
+        if kind == "html" and not args.no_peers:
+            for name, module, extract in PEERS:
+                if importlib.util.find_spec(module) is None:
+                    print(f"{name:<28} not installed (pip install -e '.[eval]')")
+                else:
+                    tools.append((f"{name} ({kind})", extract))
+        rows = []
+        for name, extract in tools:
+            if args.verbose:
+                print(name)
+            scores = score(extract, pages, args.verbose)
+            rows.append(scores.row(name))
+            for failure in scores.failures:
+                rows.append(f"  failed: {failure}")
+        print("\n".join(rows))
     return 0
 
 
