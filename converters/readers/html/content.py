@@ -31,7 +31,7 @@ NEGATIVE = re.compile(
     r"related|relate|recommend|recom|hotnews|hot-news|hot_news|rank|breadcrumb|crumb|\bnav|"
     r"navbar|menu|toolbar|tool-bar|widget|banner|advert|\bads?\b|\bad[-_]|gg_|copyright|login|"
     r"popup|modal|qrcode|erweima|subscribe|byline-tools|pagination|pager|paging|tags?\b|"
-    r"\bmore\b|corr(ection)?|jiucuo|top-?bar|header|logo|search|weibo|wechat|player|video-",
+    r"\bmore\b|corr(ection)?|jiucuo|top-?bar|header|logo|search|weibo|wechat|player|video-|autoplay|playlist",
     re.IGNORECASE,
 )
 #: Names of containers that usually hold the article.

@@ -77,6 +77,10 @@ def strip_unsafe(root: etree._Element) -> None:
         tag = el.tag.lower()
         if tag in DROP_TAGS:
             remove(el)
+    for el in list(root.iter("a")):
+        # Script "links" are toolbar buttons (autoplay, collapse, tag filters), never article text.
+        if el.get("href") is not None and safe_url(el.get("href")) is None and el.getparent() is not None:
+            remove(el)
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None:
             continue

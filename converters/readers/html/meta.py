@@ -184,11 +184,9 @@ def extract(root: etree._Element) -> dict[str, str]:
     raw_title = page_title or metas.get("og:title", "") or found.get("title", "")
     h1 = headline(root)
     candidates = [found.get("title"), metas.get("og:title"), h1]
-    best = None
-    for cand in candidates:
-        if cand and page_title and page_title.replace(" ", "").startswith(cand.replace(" ", "")):
-            best = cand
-            break
+    # The shortest structured title that the <title> starts with is the headline without suffix.
+    prefixes = [c for c in candidates if c and page_title and page_title.replace(" ", "").startswith(c.replace(" ", ""))]
+    best = min(prefixes, key=len) if prefixes else None
     found["title"] = strip_site_suffix(raw_title, best) if raw_title else (h1 or found.get("title", ""))
     if not found["title"]:
         del found["title"]

@@ -23,13 +23,13 @@ _JUNK = re.compile(
     r"^关闭(?:窗口)?$|^扫一扫|^扫描二维码|^字号\s*[:：]?|^(?:[【\[]?[大中小][】\]]?\s*){2,3}$|^(?:上|下)一篇|"
     r"^举报$|^收藏$|^点赞$|^评论$|^(?:微信|微博|QQ空间)(?:\s+(?:微信|微博|QQ空间))*$|^手机(?:看|查看|阅读)|"
     r"^(?:责任编辑|责编)\s*[:：]?\s*$|^点击(?:进入|查看)|^(?:本文)?(?:视频)?加载中|^Play Video$|版权所有|"
-    r"^Copyright|^ICP|^举报电话",
+    r"^Copyright|^ICP|^举报电话|^(?:平台|免责|特别|版权)声明\s*[:：]",
 )
 #: Headings that introduce lists of other articles: they and what follows are dropped.
 _RELATED = re.compile(r"^[【\[]?\s*(?:相关(?:新闻|阅读|推荐|链接|文章|报道|稿件)|推荐阅读|延伸阅读|热点推荐|猜你喜欢|热门推荐|更多精彩|精彩推荐)")
 _EDITOR = re.compile(r"^[\[【(（]?\s*(?:责任编辑|责编|编辑|审核|审读|监制|校对|排版|策划)\s*[:：丨|/]")
 #: A byline line: short, and built around a date or a 来源/作者/记者 label.
-_BYLINE = re.compile(r"来源\s*[:：]|作者\s*[:：]|记者\s*[:：]|发布(?:时间|日期)|时间\s*[:：]|编辑\s*[:：]|阅读(?:数|量)?\s*[:：]")
+_BYLINE = re.compile(r"来源\s*[:：]|作者\s*[:：]|记者\s*[:：]|发布(?:时间|日期)|时间\s*[:：]|编辑\s*[:：]|阅读(?:数|量)?\s*[:：]|^发布于\s*[:：]")
 _DATE_LINE = re.compile(r"^\s*(?:发布时间\s*[:：]?\s*)?(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?[\s\d:：]*")
 MAX_BYLINE_CHARS = 100
 
@@ -73,7 +73,11 @@ def tidy(blocks: list[Block], title: str | None) -> tuple[list[Block], dict[str,
             continue  # the headline repeated at the top of the body; it lives in the metadata
         if _RELATED.match(text) and len(text) <= 20:
             break
-        if _JUNK.search(text) and len(text) <= 40:
+        if _JUNK.search(text) and (len(text) <= 40 or "声明" in text[:6]):
+            continue
+        if not re.search(r"[\w\u4e00-\u9fff]", text):  # "< >", "|", "..." left by carousels and pagers
+            continue
+        if isinstance(block, Heading) and all(isinstance(i, Link) for i in block.children):
             continue
         if _EDITOR.match(text) and len(text) <= MAX_BYLINE_CHARS:
             for key, value in meta.from_text([text]).items():
@@ -86,7 +90,7 @@ def tidy(blocks: list[Block], title: str | None) -> tuple[list[Block], dict[str,
             continue
         if isinstance(block, List) and all(_all_links(b) for item in block.children for b in item.children):
             continue
-        if isinstance(block, (Paragraph, Heading)) and len(text) >= 2:
+        if isinstance(block, Paragraph) and len(text) > MAX_BYLINE_CHARS // 2:
             seen_text = True
         out.append(block)
     # Trailing runs of link-only paragraphs are "more news" lists that escaped the scoring.
