@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-
 from converters.context import Context
 from converters.decode import decode_bytes
 from converters.readers.html import content, meta, tidy

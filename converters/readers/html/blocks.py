@@ -128,14 +128,14 @@ def normalise_inlines(inlines: list[Inline] | tuple[Inline, ...]) -> list[Inline
     while merged and isinstance(merged[-1], (Text, LineBreak)) and not _strip_text(merged[-1]):
         merged.pop()
     if merged and isinstance(merged[0], Text):
-        merged[0] = Text(merged[0].text.lstrip(" \u3000\xa0"))
+        merged[0] = Text(merged[0].text.lstrip())
     if merged and isinstance(merged[-1], Text):
-        merged[-1] = Text(merged[-1].text.rstrip(" \u3000\xa0"))
+        merged[-1] = Text(merged[-1].text.rstrip())
     return [i for i in merged if not (isinstance(i, Text) and not i.text)]
 
 
 def _strip_text(i: Inline) -> str:
-    return i.text.strip(" \u3000\xa0") if isinstance(i, Text) else ""
+    return i.text.strip() if isinstance(i, Text) else ""
 
 
 def _is_centred(el: etree._Element) -> bool:

@@ -142,8 +142,8 @@ def extract(root: etree._Element) -> dict[str, str]:
             found["title"] = item["headline"].strip()
         author = item.get("author")
         authors = author if isinstance(author, list) else [author]
-        names = [a.get("name") if isinstance(a, dict) else a for a in authors]
-        names = [n.strip() for n in names if isinstance(n, str) and n.strip()]
+        raw = [a.get("name") if isinstance(a, dict) else a for a in authors]
+        names = [n.strip() for n in raw if isinstance(n, str) and n.strip()]
         if names and "author" not in found:
             found["author"] = " ".join(names)
         publisher = item.get("publisher")
@@ -185,7 +185,8 @@ def extract(root: etree._Element) -> dict[str, str]:
     h1 = headline(root)
     candidates = [found.get("title"), metas.get("og:title"), h1]
     # The shortest structured title that the <title> starts with is the headline without suffix.
-    prefixes = [c for c in candidates if c and page_title and page_title.replace(" ", "").startswith(c.replace(" ", ""))]
+    squashed = page_title.replace(" ", "")
+    prefixes = [c for c in candidates if c and squashed and squashed.startswith(c.replace(" ", ""))]
     best = min(prefixes, key=len) if prefixes else None
     found["title"] = strip_site_suffix(raw_title, best) if raw_title else (h1 or found.get("title", ""))
     if not found["title"]:

@@ -26,11 +26,19 @@ _JUNK = re.compile(
     r"^Copyright|^ICP|^举报电话|^(?:平台|免责|特别|版权)声明\s*[:：]",
 )
 #: Headings that introduce lists of other articles: they and what follows are dropped.
-_RELATED = re.compile(r"^[【\[]?\s*(?:相关(?:新闻|阅读|推荐|链接|文章|报道|稿件)|推荐阅读|延伸阅读|热点推荐|猜你喜欢|热门推荐|更多精彩|精彩推荐)")
+_RELATED = re.compile(
+    r"^[【\[]?\s*(?:相关(?:新闻|阅读|推荐|链接|文章|报道|稿件)|推荐阅读|延伸阅读|热点推荐|猜你喜欢|热门推荐|"
+    r"更多精彩|精彩推荐)"
+)
 _EDITOR = re.compile(r"^[\[【(（]?\s*(?:责任编辑|责编|编辑|审核|审读|监制|校对|排版|策划)\s*[:：丨|/]")
 #: A byline line: short, and built around a date or a 来源/作者/记者 label.
-_BYLINE = re.compile(r"来源\s*[:：]|作者\s*[:：]|记者\s*[:：]|发布(?:时间|日期)|时间\s*[:：]|编辑\s*[:：]|阅读(?:数|量)?\s*[:：]|^发布于\s*[:：]")
-_DATE_LINE = re.compile(r"^\s*(?:发布时间\s*[:：]?\s*)?(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?[\s\d:：]*")
+_BYLINE = re.compile(
+    r"来源\s*[:：]|作者\s*[:：]|记者\s*[:：]|发布(?:时间|日期)|时间\s*[:：]|编辑\s*[:：]|阅读(?:数|量)?\s*[:：]|"
+    r"^发布于\s*[:：]"
+)
+_DATE_LINE = re.compile(
+    r"^\s*(?:发布时间\s*[:：]?\s*)?(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?[\s\d:：]*"
+)
 MAX_BYLINE_CHARS = 100
 
 
@@ -46,12 +54,16 @@ def _is_byline(text: str) -> bool:
     return len(text) <= MAX_BYLINE_CHARS and (bool(_BYLINE.search(text)) or bool(_DATE_LINE.match(text)))
 
 
-def _all_links(block: Block) -> bool:
-    if not isinstance(block, Paragraph):
-        return False
+def _link_share(block: Block) -> float:
+    if not isinstance(block, (Paragraph, Heading)):
+        return 0.0
     links = sum(len(inline_text(i.children)) for i in block.children if isinstance(i, Link))
     total = len(inline_text(block.children).strip())
-    return total > 0 and links >= total * 0.9
+    return links / total if total else 0.0
+
+
+def _all_links(block: Block) -> bool:
+    return isinstance(block, Paragraph) and _link_share(block) >= 0.9
 
 
 def tidy(blocks: list[Block], title: str | None) -> tuple[list[Block], dict[str, str]]:
@@ -71,7 +83,7 @@ def tidy(blocks: list[Block], title: str | None) -> tuple[list[Block], dict[str,
             continue
         if squashed_title and _squash(text) in (squashed_title, _squash(title or "")) and not seen_text:
             continue  # the headline repeated at the top of the body; it lives in the metadata
-        if _RELATED.match(text) and len(text) <= 20:
+        if _RELATED.match(text) and (len(text) <= 20 or _link_share(block) >= 0.5):
             break
         if _JUNK.search(text) and (len(text) <= 40 or "声明" in text[:6]):
             continue
