@@ -38,7 +38,10 @@ def _image_resolver(ctx: Context, page_url: str | None) -> Builder:
         if base is not None and path and not path.startswith("/"):
             local = (base / path).resolve()
             # Only look inside the page's folder: a saved page's NAME_files/ lives there.
-            if local.is_relative_to(base) and local.is_file():
+            if not local.is_relative_to(base):
+                ctx.warn("resource-outside-folder", f"image {src!r} is outside the page's folder; not used")
+                return None
+            if local.is_file():
                 return local.relative_to(base).as_posix()
         if page_url:
             return urllib.parse.urljoin(page_url, src)

@@ -155,7 +155,8 @@ class Builder:
 
     # ------------------------------------------------------------------ images
 
-    def image(self, el: etree._Element) -> Image | None:
+    def image(self, el: etree._Element) -> Image | Figure | None:
+        """The ``<img>`` as an Image; a refused one as a caption-only Figure; icons and unsafe ones as None."""
         src = None
         for attr in (*_LAZY_ATTRS, "src"):
             value = el.get(attr)
@@ -165,10 +166,11 @@ class Builder:
         src = safe_url(src, image=True)
         if not src or _ICON_SRC.search(src.rsplit("/", 1)[-1]) or _is_tiny(el):
             return None
+        alt = _clean_alt(el.get("alt"))
         resolved = self.resolve_image(src)
-        if resolved is None:
-            return None
-        return Image(resolved, _clean_alt(el.get("alt")), (el.get("title") or "").strip())
+        if resolved is None:  # refused (outside the page's folder): the caption survives
+            return Figure(None, (Text(alt),)) if alt else None
+        return Image(resolved, alt, (el.get("title") or "").strip())
 
     # ------------------------------------------------------------------ inlines
 
@@ -202,7 +204,7 @@ class Builder:
             image = self.image(el)
             if image is not None:
                 flow.flush()
-                flow.blocks.append(Figure(image, ()))
+                flow.blocks.append(image if isinstance(image, Figure) else Figure(image, ()))
             return
         if tag in BLOCK_TAGS:
             flow.flush()
@@ -279,7 +281,7 @@ class Builder:
         if caption_el is not None:
             caption = normalise_inlines(self.collect(caption_el))
             caption_el.getparent().remove(caption_el)
-        images = [im for im in (self.image(i) for i in el.iter("img")) if im is not None]
+        images = [im for im in (self.image(i) for i in el.iter("img")) if isinstance(im, Image)]
         if not images and not caption:
             return
         if not caption and images and images[0].alt:

@@ -31,9 +31,12 @@ _DATE_TEXT = re.compile(
 #: A name: CJK letters (with the middle dot of transliterated names) or Latin words.
 _NAME = r"[\u4e00-\u9fff·•A-Za-z][\u4e00-\u9fff·•A-Za-z .\-]{0,18}"
 _NAMES = rf"{_NAME}(?:\s*[、，,/\s]\s*{_NAME}){{0,5}}"
-_AUTHOR_TEXT = re.compile(rf"(?<![责任])(?:作者|记者|撰文|文|文字|编辑|通讯员)\s*[:：/丨|｜]\s*({_NAMES})")
-_EDITOR_TEXT = re.compile(rf"(?:责任编辑|责编)\s*[:：]?\s*({_NAMES})")
-_SOURCE_TEXT = re.compile(r"来源\s*[:：]\s*([^\s|｜/丨:：()（）【】\[\]]{2,30})")
+# Traditional forms (記者, 編輯, 來源) are matched too: Big5 pages print them.
+_AUTHOR_TEXT = re.compile(
+    rf"(?<![责任責])(?:作者|[记記]者|撰文|文|文字|[编編][辑輯]|通[讯訊][员員])\s*[:：/丨|｜]\s*({_NAMES})"
+)
+_EDITOR_TEXT = re.compile(rf"(?:[责責]任[编編][辑輯]|[责責][编編])\s*[:：]?\s*({_NAMES})")
+_SOURCE_TEXT = re.compile(r"[来來]源\s*[:：]\s*([^\s|｜/丨:：()（）【】\[\]]{2,30})")
 #: Words that follow a label in menus and toolbars, never a person's name.
 _MENU_WORDS = frozenset(
     {"首页", "登录", "注册", "分享", "打印", "关闭", "收藏", "评论", "大", "中", "小", "字号", "更多", "返回",
@@ -191,7 +194,10 @@ def extract(root: etree._Element) -> dict[str, str]:
     found["title"] = strip_site_suffix(raw_title, best) if raw_title else (h1 or found.get("title", ""))
     if not found["title"]:
         del found["title"]
-    found.setdefault("site_suffix", raw_title[len(found.get("title", "")):].strip(" _-|–—·") if raw_title else "")
+    suffix = raw_title[len(found.get("title", "")):] if raw_title.startswith(found.get("title", "")) else ""
+    # The site's name is the last part of the suffix ("--财经--人民网" -> "人民网").
+    parts = [p for p in _TITLE_SEPARATORS.split(suffix) if p.strip()]
+    found.setdefault("site_suffix", parts[-1].strip() if parts else "")
     return found
 
 
