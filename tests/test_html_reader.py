@@ -252,3 +252,28 @@ def test_corpus_extraction_quality(shared_dir: Path) -> None:
     assert not scores.failures
     assert sum(scores.f1) / len(scores.f1) >= 0.96
     assert min(scores.f1) >= 0.80
+
+
+# ------------------------------------------------------------------ layouts
+
+
+def test_lead_box_beside_the_text_box_is_kept_and_sidebar_dropped() -> None:
+    doc, _ = read("split_layout.html")
+    text = body_text(doc)
+    assert text.startswith("导语：") and "力争全年集装箱吞吐量" in text
+    assert "热门" not in text and "点击查看详情" not in text
+
+
+def test_old_table_layout_with_br_paragraphs() -> None:
+    doc, _ = read("table_layout.html")
+    assert len(query(doc, Paragraph)) == 3
+    assert (doc.meta.title, doc.meta.date, doc.meta.source) == ("港口吞吐量再创新高", "2009-07-08", "滨海港务")
+    assert "打印本页" not in body_text(doc) and "首页" not in body_text(doc)
+
+
+def test_lazy_image_source_and_caption_by_class() -> None:
+    doc, _ = read("lazy_images.html")
+    first = doc.blocks[0]
+    assert isinstance(first, Figure) and first.image is not None
+    assert first.image.src == "https://img.example.org/truck.jpg"
+    assert plain_text(first.caption) == "无人集卡在堆场内穿梭。"

@@ -62,9 +62,8 @@ def read_html(data: bytes, ctx: Context) -> Document:
     title = found.get("title")
     zone = tidy.byline_zone(body, title)
     content.drop_boilerplate(body)
-    article = content.best_candidate(body)
     builder = _image_resolver(ctx, found.get("url"))
-    blocks = builder.blocks(article)
+    blocks = [block for element in content.article_elements(body) for block in builder.blocks(element)]
     blocks, from_body = tidy.tidy(blocks, title)
     zone_meta = meta.from_text(zone)
     merged = {**from_body, **zone_meta, **{k: v for k, v in found.items() if v}}

@@ -118,8 +118,40 @@ def _unit_score(text: str) -> float:
     return 1 + len(_PUNCT.findall(text)) + min(len(text) / 50, 3)
 
 
+def article_elements(body: etree._Element) -> list[etree._Element]:
+    """The best candidate and the siblings that continue it (readability's sibling rule)."""
+    top, final = _best(body)
+    parent = top.getparent()
+    if parent is None or top is body:
+        return [top]
+    threshold = max(10.0, final.get(top, 0.0) * 0.2)
+    out: list[etree._Element] = []
+    for sibling in parent:
+        if not isinstance(sibling.tag, str):
+            continue
+        if sibling is top:
+            out.append(sibling)
+            continue
+        text = re.sub(r"\s+", "", "".join(sibling.itertext()))
+        density = link_density(sibling)
+        same_names = class_names(sibling) == class_names(top) and bool(class_names(top))
+        # A sibling with the top one's class name gets a bonus (page 2 of the body, a second text box).
+        score = final.get(sibling, 0.0) + (final.get(top, 0.0) * 0.2 if same_names else 0.0)
+        # A scoring sibling of running text (a lead box before the text box)...
+        continues = score >= threshold and density < 0.25
+        # ...or a loose paragraph of running text next to it.
+        loose = sibling.tag.lower() == "p" and len(text) > 80 and density < 0.25 and len(_PUNCT.findall(text)) >= 2
+        if continues or loose:
+            out.append(sibling)
+    return out
+
+
 def best_candidate(body: etree._Element) -> etree._Element:
     """The element most likely to hold the article (``body`` itself when nothing scores)."""
+    return _best(body)[0]
+
+
+def _best(body: etree._Element) -> tuple[etree._Element, dict[etree._Element, float]]:
     scores: dict[etree._Element, float] = {}
 
     def init(el: etree._Element) -> None:
@@ -146,7 +178,7 @@ def best_candidate(body: etree._Element) -> etree._Element:
             node = node.getparent()
             level += 1
     if not scores:
-        return body
+        return body, {}
     final = {el: s * (1 - link_density(el)) for el, s in scores.items()}
     top = max(final, key=lambda el: final[el])
     # Climb while an ancestor scores nearly as well: the article may be split over sibling boxes
@@ -156,4 +188,4 @@ def best_candidate(body: etree._Element) -> etree._Element:
         if final[node] >= final[top] * 0.9 and link_density(node) < 0.35:
             top = node
         node = node.getparent()
-    return top
+    return top, final

@@ -23,7 +23,13 @@ _JUNK = re.compile(
     r"^关闭(?:窗口)?$|^扫一扫|^扫描二维码|^字号\s*[:：]?|^(?:[【\[]?[大中小][】\]]?\s*){2,3}$|^(?:上|下)一篇|"
     r"^举报$|^收藏$|^点赞$|^评论$|^(?:微信|微博|QQ空间)(?:\s+(?:微信|微博|QQ空间))*$|^手机(?:看|查看|阅读)|"
     r"^(?:责任编辑|责编)\s*[:：]?\s*$|^点击(?:进入|查看)|^(?:本文)?(?:视频)?加载中|^Play Video$|版权所有|"
-    r"^Copyright|^ICP|^举报电话|^(?:平台|免责|特别|版权)声明\s*[:：]",
+    r"^Copyright|^ICP|^举报电话",
+)
+#: Platform disclaimers under self-media posts (any length).
+_DISCLAIMER = re.compile(
+    r"^(?:平台|免责|特别|版权)声明\s*[:：]|仅代表作者(?:本人)?(?:观点)?[，,].{0,30}平台|"
+    r"^Notice\s*:.{0,80}uploaded and posted by",
+    re.IGNORECASE,
 )
 #: Headings that introduce lists of other articles: they and what follows are dropped.
 _RELATED = re.compile(
@@ -88,7 +94,7 @@ def tidy(blocks: list[Block], title: str | None) -> tuple[list[Block], dict[str,
             continue  # the headline repeated at the top of the body; it lives in the metadata
         if _RELATED.match(text) and (len(text) <= 20 or _link_share(block) >= 0.5):
             break
-        if _JUNK.search(text) and (len(text) <= 40 or "声明" in text[:6]):
+        if (_JUNK.search(text) and len(text) <= 40) or _DISCLAIMER.search(text):
             continue
         if not re.search(r"[\w\u4e00-\u9fff]", text):  # "< >", "|", "..." left by carousels and pagers
             continue
