@@ -33,7 +33,8 @@ _NAME = r"[\u4e00-\u9fff·•A-Za-z][\u4e00-\u9fff·•A-Za-z .\-]{0,18}"
 _NAMES = rf"{_NAME}(?:\s*[、，,/\s]\s*{_NAME}){{0,5}}"
 # Traditional forms (記者, 編輯, 來源) are matched too: Big5 pages print them.
 _AUTHOR_TEXT = re.compile(
-    rf"(?<![责任責])(?:作者|[记記]者|撰文|文|文字|[编編][辑輯]|通[讯訊][员員])\s*[:：/丨|｜]\s*({_NAMES})"
+    rf"(?<![责任責])(?:作者|[记記]者|撰文|文|文字|[编編][辑輯]|通[讯訊][员員])"
+    rf"(?:\s*[:：/丨|｜]\s*|[ \u3000]+)({_NAMES})"
 )
 _EDITOR_TEXT = re.compile(rf"(?:[责責]任[编編][辑輯]|[责責][编編])\s*[:：]?\s*({_NAMES})")
 _SOURCE_TEXT = re.compile(r"[来來]源\s*[:：]\s*([^\s|｜/丨:：()（）【】\[\]]{2,30})")
@@ -112,10 +113,23 @@ def strip_site_suffix(title: str, headline: str | None = None) -> str:
     return head
 
 
+#: Where a run of names ends: the next label on the same byline.
+_NEXT_LABEL = re.compile(
+    r"(?:[来來]源|[责責]任?[编編]|[编編][辑輯]|[发發]布|[时時][间間]|日期|字号|[记記]者|通[讯訊]|摄影?|报道|本报|\d)"
+)
+#: Role words that sit between a label and the names ("文/记者 张三").
+_ROLE_WORDS = frozenset({"记者", "記者", "本报记者", "通讯员", "实习生", "特约评论员", "评论员", "摄影", "摄"})
+
+
 def clean_name(raw: str) -> str | None:
     """A byline's names with labels and menu words removed, or ``None``."""
+    raw = raw.strip()
+    for role in sorted(_ROLE_WORDS, key=len, reverse=True):
+        if raw.startswith(role):
+            raw = raw[len(role):].strip()
+    raw = _NEXT_LABEL.split(raw, maxsplit=1)[0]
     names = [n.strip(" ·") for n in re.split(r"[、，,/\s]+", raw) if n.strip(" ·")]
-    names = [n for n in names if n not in _MENU_WORDS and not n.isdigit() and len(n) <= 20]
+    names = [n for n in names if n not in _MENU_WORDS and not n.endswith(tuple(_ROLE_WORDS)) and len(n) <= 20]
     if not names:
         return None
     return " ".join(names)
@@ -211,6 +225,7 @@ def from_text(lines: list[str]) -> dict[str, str]:
             found["source"] = m.group(1)
         if "editor" not in found and (m := _EDITOR_TEXT.search(line)) and clean_name(m.group(1)):
             found["editor"] = str(clean_name(m.group(1)))
-        if "author" not in found and (m := _AUTHOR_TEXT.search(line)) and clean_name(m.group(1)):
+        photo_credit = re.search(r"摄\s*[)）]?\s*$|摄影", line)  # "记者 王海 摄" names the photographer
+        if "author" not in found and not photo_credit and (m := _AUTHOR_TEXT.search(line)) and clean_name(m.group(1)):
             found["author"] = str(clean_name(m.group(1)))
     return found

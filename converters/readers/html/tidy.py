@@ -133,7 +133,12 @@ def byline_zone(body: etree._Element, title: str | None, span: int = 12) -> list
                 break
     if start is None:
         return [line for line in lines[:60] if len(line) <= MAX_BYLINE_CHARS and _is_byline(line)][:span]
-    return [line for line in lines[start : start + span] if len(line) <= MAX_BYLINE_CHARS * 2]
+    zone: list[str] = []
+    for line in lines[start : start + span]:
+        if len(line) > MAX_BYLINE_CHARS:
+            break  # the article has begun
+        zone.append(line)
+    return zone
 
 
 def _lines(el: etree._Element) -> list[str]:
