@@ -74,7 +74,7 @@ def read_html(data: bytes, ctx: Context) -> Document:
     doc_meta = Meta(
         title=title,
         date=merged.get("date"),
-        source=merged.get("source"),
+        source=merged.get("source") or merged.get("source_fallback"),
         author=author,
         editor=merged.get("editor"),
         publisher=merged.get("publisher") or merged.get("site_suffix") or None,

@@ -43,6 +43,13 @@ _MENU_WORDS = frozenset(
     {"首页", "登录", "注册", "分享", "打印", "关闭", "收藏", "评论", "大", "中", "小", "字号", "更多", "返回",
      "网站", "作者", "编辑", "来源", "责任编辑", "纠错", "推荐", "订阅", "扫码", "微信", "微博", "客户端"}
 )
+#: Names of outlets rather than people: newspapers, agencies, sites, channels.
+_ORGANISATION = re.compile(
+    r"[网網]|[报報]|社|[台臺]|新[闻聞]|[财財][经經]|周刊|[杂雜]志|客[户戶]端|在[线線]|[频頻][道]|[传傳]媒|媒[体體]|News|Daily|"
+    r"\.(?:com|cn|net)",
+    re.IGNORECASE,
+)
+_TRAILING_DATE = re.compile(r"\d{4}\D?\d{1,2}\D?\d{1,2}.*$")
 #: Title separators, longest first; what follows the first one is the site/channel suffix.
 _TITLE_SEPARATORS = re.compile(r"\s*(?:--|——|_|\||｜|–|—|-|·|::)\s*")
 
@@ -161,8 +168,11 @@ def extract(root: etree._Element) -> dict[str, str]:
         authors = author if isinstance(author, list) else [author]
         raw = [a.get("name") if isinstance(a, dict) else a for a in authors]
         names = [n.strip() for n in raw if isinstance(n, str) and n.strip()]
-        if names and "author" not in found:
-            found["author"] = " ".join(names)
+        people = [n for n in names if not _ORGANISATION.search(n)]
+        if people and "author" not in found:
+            found["author"] = " ".join(people)
+        elif names:
+            found.setdefault("source_fallback", names[0])
         publisher = item.get("publisher")
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             found.setdefault("publisher", publisher["name"].strip())
@@ -180,7 +190,9 @@ def extract(root: etree._Element) -> dict[str, str]:
         for key in _AUTHOR_META:
             value = metas.get(key, "")
             if value and not re.search(r"\d{3}|https?:|www\.|网|\.com", value) and clean_name(value):
-                found["author"] = str(clean_name(value))
+                # Portals put the outlet in the author tag ("新京报"): that is the source, not a person.
+                key_name = "source_fallback" if _ORGANISATION.search(value) else "author"
+                found.setdefault(key_name, str(clean_name(value)) if key_name == "author" else value.strip())
                 break
     for key in ("og:site_name", "application-name", "publisher"):
         if metas.get(key) and "publisher" not in found:
@@ -193,7 +205,7 @@ def extract(root: etree._Element) -> dict[str, str]:
         found["url"] = metas["og:url"]
     source = metas.get("source") or metas.get("og:article:source")
     if source:
-        value = re.sub(r"^\s*来源\s*[:：]\s*", "", source).strip()
+        value = _TRAILING_DATE.sub("", re.sub(r"^\s*[来來]源\s*[:：]\s*", "", source)).strip()
         if value:
             found["source"] = value
     title_el = next(iter(root.iter("title")), None)
@@ -211,7 +223,9 @@ def extract(root: etree._Element) -> dict[str, str]:
     suffix = raw_title[len(found.get("title", "")):] if raw_title.startswith(found.get("title", "")) else ""
     # The site's name is the last part of the suffix ("--财经--人民网" -> "人民网").
     parts = [p for p in _TITLE_SEPARATORS.split(suffix) if p.strip()]
-    found.setdefault("site_suffix", parts[-1].strip() if parts else "")
+    # Only a name that reads like a site's is one: keyword suffixes ("_尼克斯_季后赛") are not.
+    site = parts[-1].strip() if parts else ""
+    found.setdefault("site_suffix", site if _ORGANISATION.search(site) else "")
     return found
 
 
@@ -222,10 +236,14 @@ def from_text(lines: list[str]) -> dict[str, str]:
         if "date" not in found and (d := iso_date(line)):
             found["date"] = d
         if "source" not in found and (m := _SOURCE_TEXT.search(line)):
-            found["source"] = m.group(1)
+            found["source"] = _TRAILING_DATE.sub("", m.group(1)) or m.group(1)
         if "editor" not in found and (m := _EDITOR_TEXT.search(line)) and clean_name(m.group(1)):
             found["editor"] = str(clean_name(m.group(1)))
         photo_credit = re.search(r"摄\s*[)）]?\s*$|摄影", line)  # "记者 王海 摄" names the photographer
-        if "author" not in found and not photo_credit and (m := _AUTHOR_TEXT.search(line)) and clean_name(m.group(1)):
-            found["author"] = str(clean_name(m.group(1)))
+        if "author" not in found and not photo_credit and (m := _AUTHOR_TEXT.search(line)):
+            name = clean_name(m.group(1))
+            if name and _ORGANISATION.search(name):  # "作者：新京报" credits the outlet
+                found.setdefault("source_fallback", name)
+            elif name:
+                found["author"] = name
     return found
