@@ -277,3 +277,10 @@ def test_lazy_image_source_and_caption_by_class() -> None:
     assert isinstance(first, Figure) and first.image is not None
     assert first.image.src == "https://img.example.org/truck.jpg"
     assert plain_text(first.caption) == "无人集卡在堆场内穿梭。"
+
+
+def test_data_placeholder_gives_way_to_lazy_address_and_headline_alt_is_no_caption() -> None:
+    doc, _ = read("lazy_images.html")
+    second = query(doc, Figure)[1]
+    assert second.image is not None and second.image.src == "https://img.example.org/crane.png"
+    assert second.caption == ()  # its alt text only repeats the headline

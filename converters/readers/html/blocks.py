@@ -42,6 +42,9 @@ _ICON_SRC = re.compile(
     re.IGNORECASE,
 )
 _LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-url", "data-actualsrc", "original", "file")
+_IMAGE_URL = re.compile(r"^(?:https?:)?//|\.(?:jpe?g|png|gif|webp)(?:[?#]|$)", re.IGNORECASE)
+#: ``data:`` URIs shorter than this are 1x1 placeholders of lazy-loading scripts.
+_PLACEHOLDER_CHARS = 2048
 #: Longest text we accept as a caption (captions are one or two sentences).
 MAX_CAPTION_CHARS = 150
 MAX_SUBHEAD_CHARS = 40
@@ -157,12 +160,7 @@ class Builder:
 
     def image(self, el: etree._Element) -> Image | Figure | None:
         """The ``<img>`` as an Image; a refused one as a caption-only Figure; icons and unsafe ones as None."""
-        src = None
-        for attr in (*_LAZY_ATTRS, "src"):
-            value = el.get(attr)
-            if value and value.strip() and not value.strip().lower().startswith("data:image/gif"):
-                src = value.strip()
-                break
+        src = _image_source(el)
         src = safe_url(src, image=True)
         if not src or _ICON_SRC.search(src.rsplit("/", 1)[-1]) or _is_tiny(el):
             return None
@@ -289,6 +287,25 @@ class Builder:
         flow.blocks.append(Figure(images[0] if images else None, tuple(caption)))
         for extra in images[1:]:
             flow.blocks.append(Figure(extra, ()))
+
+
+def _image_source(el: etree._Element) -> str | None:
+    """The image's real address: lazy-loading attributes first, small ``data:`` placeholders skipped."""
+    candidates = [el.get(attr) for attr in _LAZY_ATTRS]
+    # Any other data-* attribute holding an image address (data-lazyload, data-echo, ...).
+    candidates += [v for k, v in el.attrib.items() if k.startswith("data-") and _IMAGE_URL.search(v or "")]
+    candidates.append(el.get("src"))
+    fallback = None
+    for value in candidates:
+        value = (value or "").strip()
+        if not value:
+            continue
+        if value.lower().startswith("data:"):
+            if len(value) > _PLACEHOLDER_CHARS and fallback is None:
+                fallback = value  # a real inline image, used only when there is nothing better
+            continue
+        return value
+    return fallback
 
 
 def _flatten_strong(inlines: list[Inline]) -> list[Inline]:

@@ -84,8 +84,10 @@ def tidy(blocks: list[Block], title: str | None) -> tuple[list[Block], dict[str,
     for block in blocks:
         text = _text(block)
         if isinstance(block, Figure):
-            if not block.caption and block.image is not None and block.image.alt:
-                block = Figure(block.image, (Text(block.image.alt),))
+            alt = block.image.alt if block.image is not None else ""
+            # Alt text is a caption unless it merely repeats the headline.
+            if not block.caption and alt and not (squashed_title and squashed_title.startswith(_squash(alt))):
+                block = Figure(block.image, (Text(alt),))
             out.append(block)
             continue
         if not text:
