@@ -36,7 +36,7 @@ from converters.tree import (
 
 _WS = re.compile(r"[ \t\r\n\f\v\u200b\ufeff]+")
 _CENTRED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
-_CAPTION_CLASS = re.compile(r"caption|pic|img|photo|tu|desc|note|center|intro", re.IGNORECASE)
+_CAPTION_CLASS = re.compile(r"caption|pic|img|photo|\btu\b|desc|note|center", re.IGNORECASE)
 _ICON_SRC = re.compile(
     r"icon|logo|share|qrcode|qr_code|erweima|button|btn|spacer|blank\.gif|pixel|loading|avatar|emoji|arrow",
     re.IGNORECASE,
