@@ -112,7 +112,10 @@ def test_captions_from_figcaption_centred_paragraph_and_alt() -> None:
         ("captions_files/harbour.jpg", "三号码头的自动化岸桥正在作业。记者 王海 摄"),  # local file, relative
         ("https://img.example.org/2024/night.jpg", "夜幕下的集装箱堆场灯火通明。"),  # remote stays a URL
         ("captions_files/missing.jpg", "游客在观景台拍摄港口夜景"),  # missing file keeps its caption
+        ("https://img.example.org/2024/crane.jpg", "新岸桥吊起首个集装箱。滨海港务集团供图"),  # reads like a caption
+        ("https://img.example.org/2024/yard.jpg", ""),  # a long centred paragraph is not a caption
     ]
+    assert plain_text(doc.blocks[-1]).startswith("港航管理局负责人表示，夜间集疏港通道")
     assert "夜幕下的集装箱堆场灯火通明" not in "".join(plain_text(p) for p in query(doc, Paragraph))
 
 

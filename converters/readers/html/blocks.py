@@ -41,12 +41,17 @@ _ICON_SRC = re.compile(
     r"icon|logo|share|qrcode|qr_code|erweima|button|btn|spacer|blank\.gif|pixel|loading|avatar|emoji|arrow",
     re.IGNORECASE,
 )
+_CAPTION_TEXT = re.compile(
+    r"(?:摄|摄影|供图|图片来源\s*[:：].{0,30}|资料图片?|视觉中国|新华社发.{0,20})\s*[)）]?\s*$|"
+    r"^\s*(?:图为|图\s*[:：]|图注|图片\s*[:：]|上图|下图|左图|右图)"
+)
 _LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-url", "data-actualsrc", "original", "file")
 _IMAGE_URL = re.compile(r"^(?:https?:)?//|\.(?:jpe?g|png|gif|webp)(?:[?#]|$)", re.IGNORECASE)
 #: ``data:`` URIs shorter than this are 1x1 placeholders of lazy-loading scripts.
 _PLACEHOLDER_CHARS = 2048
 #: Longest text we accept as a caption (captions are one or two sentences).
 MAX_CAPTION_CHARS = 150
+MAX_CENTRED_CAPTION_CHARS = 60
 MAX_SUBHEAD_CHARS = 40
 
 
@@ -66,10 +71,14 @@ class Flow:
         if all(isinstance(i, Image) for i in inlines):
             return
         para = Paragraph(tuple(inlines))
-        # A short, centred line right after a figure without caption is that figure's caption.
+        # A short line right after a figure without caption is its caption when it is centred or
+        # reads like one (``图为…``, ``…摄``, ``…供图``).
         prev = self.blocks[-1] if self.blocks else None
         text = inline_text(inlines)
-        if self.centred and isinstance(prev, Figure) and not prev.caption and len(text) <= MAX_CAPTION_CHARS:
+        # Whole articles are sometimes centred, so centring alone only makes a short line a caption.
+        short_centred = self.centred and len(text) <= MAX_CENTRED_CAPTION_CHARS
+        looks_like_caption = short_centred or bool(_CAPTION_TEXT.search(text))
+        if looks_like_caption and isinstance(prev, Figure) and not prev.caption and len(text) <= MAX_CAPTION_CHARS:
             self.blocks[-1] = Figure(prev.image, tuple(inlines))
             return
         if _is_subhead(inlines):
@@ -91,7 +100,8 @@ def inline_text(inlines: list[Inline] | tuple[Inline, ...]) -> str:
 
 def _is_subhead(inlines: list[Inline]) -> bool:
     meaningful = [i for i in inlines if not (isinstance(i, Text) and not i.text.strip())]
-    if len(meaningful) != 1 or not isinstance(meaningful[0], Strong):
+    # One bold run, or several separated only by spaces (a two-part subhead).
+    if not meaningful or not all(isinstance(i, Strong) for i in meaningful):
         return False
     text = inline_text(meaningful).strip()
     return 0 < len(text) <= MAX_SUBHEAD_CHARS and not text.endswith(("。", "；", "，", ";", ",", "：", ":"))
