@@ -287,3 +287,10 @@ def test_data_placeholder_gives_way_to_lazy_address_and_headline_alt_is_no_capti
     second = query(doc, Figure)[1]
     assert second.image is not None and second.image.src == "https://img.example.org/crane.png"
     assert second.caption == ()  # its alt text only repeats the headline
+
+
+def test_comments_without_class_names_and_site_notice_are_cut() -> None:
+    doc, _ = read("comments_unclassed.html")
+    text = body_text(doc)
+    assert "网友" not in text and "回复" not in text and "版权所有" not in text
+    assert [plain_text(b)[:6] for b in doc.blocks] == ["记者从市港航", "港航管理局负"]

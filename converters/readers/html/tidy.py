@@ -28,13 +28,15 @@ _JUNK = re.compile(
 #: Platform disclaimers under self-media posts (any length).
 _DISCLAIMER = re.compile(
     r"^(?:平台|免责|特别|版权)声明\s*[:：]|仅代表作者(?:本人)?(?:观点)?[，,].{0,30}平台|"
-    r"^Notice\s*:.{0,80}uploaded and posted by",
+    r"^Notice\s*:.{0,80}uploaded and posted by|^关于我们|"
+    # Site-wide notices ("本网所刊登的…未经授权禁止…"), not an article's own rights line.
+    r"^(?:凡|本网|本站).{0,60}(?:版权|授权)",
     re.IGNORECASE,
 )
-#: Headings that introduce lists of other articles: they and what follows are dropped.
+#: Headings that introduce lists of other articles or the comments: they and what follows are dropped.
 _RELATED = re.compile(
     r"^[【\[]?\s*(?:相关(?:新闻|阅读|推荐|链接|文章|报道|稿件)|推荐阅读|延伸阅读|热点推荐|猜你喜欢|热门推荐|"
-    r"更多精彩|精彩推荐)"
+    r"更多精彩|精彩推荐|网友评论|热门评论|最新评论|全部评论|发表评论|我要评论|我要留言|评论区|留言板)"
 )
 _EDITOR = re.compile(
     r"^[\[【(（]?\s*(?:[责責]任[编編][辑輯]|[责責][编編]|[编編][辑輯]|审核|审读|监制|校对|排版|策划)\s*[:：丨|/]"
