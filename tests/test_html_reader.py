@@ -19,7 +19,7 @@ from converters.context import Context
 from converters.readers.html import read_html
 from converters.readers.html.decoding import declared_charset
 from converters.readers.html.dom import safe_url
-from converters.readers.html.meta import iso_date, strip_site_suffix
+from converters.readers.html.meta import iso_date, strip_site_suffix, url_date
 from converters.tree import Credit, Document, Figure, Heading, Image, Link, List, Paragraph, dumps, plain_text, query
 from tests.conftest import FIXTURES, ROOT
 from tests.golden import assert_golden
@@ -294,3 +294,17 @@ def test_comments_without_class_names_and_site_notice_are_cut() -> None:
     text = body_text(doc)
     assert "网友" not in text and "回复" not in text and "版权所有" not in text
     assert [plain_text(b)[:6] for b in doc.blocks] == ["记者从市港航", "港航管理局负"]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://paper.example.org/html/2024-05/13/nw_1-07.htm", "2024-05-13"),
+        ("https://www.example.cn/politics/20240509/abc/c.html", "2024-05-09"),
+        ("https://news.example.org/2024/04/02/route.html", "2024-04-02"),
+        ("https://www.example.com/a/123456789.html", None),
+        (None, None),
+    ],
+)
+def test_url_date(url: str | None, expected: str | None) -> None:
+    assert url_date(url) == expected

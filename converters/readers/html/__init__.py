@@ -67,9 +67,11 @@ def read_html(data: bytes, ctx: Context) -> Document:
     blocks, from_body = tidy.tidy(blocks, title)
     zone_meta = meta.from_text(zone)
     merged = {**from_body, **zone_meta, **{k: v for k, v in found.items() if v}}
-    if "date" not in merged:
-        merged.update({k: v for k, v in meta.from_text([re.sub(r"\s+", " ", body.text_content())]).items()
-                       if k == "date"})
+    # Last resorts for the date: the page's address (/2024-05/13/, /20240513/), then its first date.
+    page_text = re.sub(r"\s+", " ", body.text_content())
+    date = merged.get("date") or meta.url_date(merged.get("url")) or meta.iso_date(page_text)
+    if date:
+        merged["date"] = date
     author = merged.get("author") or merged.get("editor")
     doc_meta = Meta(
         title=title,

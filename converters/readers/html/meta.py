@@ -103,6 +103,15 @@ def iso_date(text: str | None) -> str | None:
     return out
 
 
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?:/|\d|_|\.|-)")
+
+
+def url_date(url: str | None) -> str | None:
+    """The day a news address encodes (``/2024-05/13/``, ``/20240513/…``), as ISO 8601."""
+    m = _URL_DATE.search(url or "")
+    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
+
+
 def strip_site_suffix(title: str, headline: str | None = None) -> str:
     """``title`` without its trailing site/channel names; the page's headline decides when it can."""
     title = re.sub(r"\s+", " ", title).strip()
