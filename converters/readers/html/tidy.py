@@ -94,10 +94,12 @@ def tidy(blocks: list[Block], title: str | None) -> tuple[list[Block], dict[str,
             continue
         if not text:
             continue
-        if squashed_title and _squash(text) in (squashed_title, _squash(title or "")) and not seen_text:
+        if squashed_title and _squash(text) == squashed_title and not seen_text:
             continue  # the headline repeated at the top of the body; it lives in the metadata
         if _RELATED.match(text) and (len(text) <= 20 or _link_share(block) >= 0.5):
-            break
+            if seen_text:
+                break  # everything after "相关新闻"/"网友评论" belongs to other articles or readers
+            continue  # a label above the article (a sidebar that came first) ends nothing
         if (_JUNK.search(text) and len(text) <= 40) or _DISCLAIMER.search(text):
             continue
         if not re.search(r"[\w\u4e00-\u9fff]", text):  # "< >", "|", "..." left by carousels and pagers
