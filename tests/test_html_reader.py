@@ -113,6 +113,7 @@ def test_captions_from_figcaption_centred_paragraph_and_alt() -> None:
         ("https://img.example.org/2024/night.jpg", "夜幕下的集装箱堆场灯火通明。"),  # remote stays a URL
         ("captions_files/missing.jpg", "游客在观景台拍摄港口夜景"),  # missing file keeps its caption
         ("https://img.example.org/2024/crane.jpg", "新岸桥吊起首个集装箱。滨海港务集团供图"),  # reads like a caption
+        ("https://img.example.org/port.jpg", "图为港区全景。 滨海港务集团供图"),  # an image inside a link
         ("https://img.example.org/2024/yard.jpg", ""),  # a long centred paragraph is not a caption
     ]
     assert plain_text(doc.blocks[-1]).startswith("港航管理局负责人表示，夜间集疏港通道")

@@ -34,7 +34,7 @@ from converters.tree import (
     Text,
 )
 
-_WS = re.compile(r"[ \t\r\n\f\v\u200b\ufeff]+")
+_WS = re.compile(r"[ \t\r\n\f\v\xa0\u200b\ufeff]+")
 _CENTRED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _CAPTION_CLASS = re.compile(r"caption|pic|img|photo|\btu\b|desc|note|center", re.IGNORECASE)
 _ICON_SRC = re.compile(
@@ -219,7 +219,11 @@ class Builder:
             self.block(el, flow)
             flow.flush()
             return
-        if tag in ("b", "strong"):
+        if _holds_blocks(el):
+            # An inline wrapper around images or paragraphs (<a href=big.jpg><img></a>, <span><p>…):
+            # keep what is inside, as blocks, rather than flattening it into a run of text.
+            self.inlines(el, flow)
+        elif tag in ("b", "strong"):
             flow.inlines.append(Strong(tuple(self.collect(el))))
         elif tag in ("i", "em", "cite", "dfn"):
             flow.inlines.append(Emph(tuple(self.collect(el))))
@@ -316,6 +320,12 @@ def _image_source(el: etree._Element) -> str | None:
             continue
         return value
     return fallback
+
+
+def _holds_blocks(el: etree._Element) -> bool:
+    return any(
+        isinstance(d.tag, str) and (d.tag.lower() in BLOCK_TAGS or d.tag.lower() == "img") for d in el.iterdescendants()
+    )
 
 
 def _flatten_strong(inlines: list[Inline]) -> list[Inline]:
