@@ -158,6 +158,11 @@ def test_metadata_from_byline_text() -> None:
         # The headline decides when the title itself contains a separator.
         ("甲-乙两地高铁开通运营_滨海网", "甲-乙两地高铁开通运营", "甲-乙两地高铁开通运营"),
         ("没有后缀的标题", None, "没有后缀的标题"),
+        # Only segments joined like the site name are peeled off; keyword suffixes go with it.
+        ("新能源汽车出口增长-30%_滨海网", None, "新能源汽车出口增长-30%"),
+        ("悲壮！主力后卫骨折离场_球队_季后赛_对手", None, "悲壮！主力后卫骨折离场"),
+        ("2024-2025赛季收官", None, "2024-2025赛季收官"),
+        ("青少年心理健康服务项目启动--健康·生活--人民网", None, "青少年心理健康服务项目启动"),
     ],
 )
 def test_site_suffix_is_stripped(title: str, headline: str | None, expected: str) -> None:

@@ -51,7 +51,11 @@ _ORGANISATION = re.compile(
 )
 _TRAILING_DATE = re.compile(r"\d{4}\D?\d{1,2}\D?\d{1,2}.*$")
 #: Title separators, longest first; what follows the first one is the site/channel suffix.
-_TITLE_SEPARATORS = re.compile(r"\s*(?:--|——|_|\||｜|–|—|-|·|::)\s*")
+#: Longest site or channel name we peel off a title; shortest headline we accept as what remains.
+MAX_SITE_NAME_CHARS = 16
+MIN_HEADLINE_CHARS = 4
+# A hyphen between digits is part of the headline ("2024-2025赛季"), not a separator.
+_TITLE_SEPARATORS = re.compile(r"\s*(?:--|——|_|\||｜|–|—|·|::|(?<!\d)-|-(?!\d))\s*")
 
 
 def _metas(root: etree._Element) -> dict[str, str]:
@@ -119,14 +123,21 @@ def strip_site_suffix(title: str, headline: str | None = None) -> str:
         h = re.sub(r"\s+", " ", headline).strip()
         if h and title.startswith(h) and (len(title) == len(h) or _TITLE_SEPARATORS.match(title, len(h))):
             return h
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) == 1:
+    # Peel site and channel names off the end while they are short and joined by the same separator
+    # as the site name: "标题_探索者_光明网" -> "标题", but "出口增长-30%_新华网" keeps its "-30%".
+    pieces = [(m.start(), m.end(), m.group().strip()) for m in _TITLE_SEPARATORS.finditer(title)]
+    if not pieces:
         return title
-    # Keep leading parts while the rest look like site names: short, and none longer than the head.
-    head = parts[0]
-    if len(head) < 6:  # "专题 - 标题" style prefixes are rare; a tiny head is not the article title
-        return title
-    return head
+    site_separator = pieces[-1][2]
+    end = len(title)
+    # Only the site's own separator splits here: "--健康·生活--人民网" peels "健康·生活" whole.
+    for start, stop, _ in reversed([p for p in pieces if p[2] == site_separator]):
+        segment = title[stop:end].strip()
+        if not segment or len(segment) > MAX_SITE_NAME_CHARS or start == 0:
+            break
+        end = start
+    head = title[:end].strip()
+    return head if len(head) >= MIN_HEADLINE_CHARS else title
 
 
 #: Where a run of names ends: the next label on the same byline.
