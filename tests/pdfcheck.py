@@ -1,0 +1,119 @@
+"""Reading a rendered PDF back for the PDF writer's tests: lines, their geometry, their text.
+
+Lines are rebuilt from pdfplumber's characters (same page, same baseline); a paragraph's lines
+are found by consuming lines until their text adds up to the paragraph's text, which checks the
+order too. Invisible layout characters (word joiners, zero-width spaces) are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+
+from converters.tree import Document, Paragraph, plain_text
+
+INVISIBLE = re.compile("[\\s\u2060\u200b\ufeff]+")
+CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”]")
+
+
+def norm(text: str) -> str:
+    """Text without whitespace and invisible characters, for order-insensitive-to-wrapping compares."""
+    return INVISIBLE.sub("", text)
+
+
+@dataclass
+class Line:
+    """One line of text on a page."""
+
+    page: int
+    top: float
+    x0: float
+    x1: float
+    size: float
+    text: str
+    fonts: set[str]
+    chars: list[dict]
+
+
+def lines(pdf: Path, size: float | None = None) -> list[Line]:
+    """Every line (optionally only those set in ``size`` pt), in page and reading order."""
+    out: list[Line] = []
+    with pdfplumber.open(pdf) as doc:
+        for number, page in enumerate(doc.pages, 1):
+            rows: dict[float, list[dict]] = {}
+            for char in page.chars:
+                if size is not None and abs(char["size"] - size) > 0.05:
+                    continue
+                key = round(char["bottom"], 0)
+                rows.setdefault(key, []).append(char)
+            for key in sorted(rows):
+                chars = sorted(rows[key], key=lambda c: c["x0"])
+                visible = [c for c in chars if not INVISIBLE.fullmatch(c["text"])]
+                if not visible:
+                    continue
+                out.append(
+                    Line(
+                        number,
+                        key,
+                        visible[0]["x0"],
+                        visible[-1]["x1"],
+                        visible[0]["size"],
+                        "".join(c["text"] for c in chars),
+                        {c["fontname"] for c in visible},
+                        visible,
+                    )
+                )
+    return out
+
+
+def paragraph_lines(body: list[Line], doc: Document) -> list[list[Line]]:
+    """The lines of each paragraph of ``doc`` (top level), in order; fails if the text does not match."""
+    result: list[list[Line]] = []
+    index = 0
+    for block in doc.blocks:
+        if not isinstance(block, Paragraph):
+            continue
+        want = norm(plain_text(block))
+        got = ""
+        mine: list[Line] = []
+        while got != want:
+            assert index < len(body), f"ran out of lines looking for {want[:30]!r}"
+            line = body[index]
+            index += 1
+            if not mine and not want.startswith(norm(line.text)):
+                continue  # a line of something else (a heading set in the body size)
+            mine.append(line)
+            got += norm(line.text)
+            assert want.startswith(got), f"paragraph text differs: {got[-30:]!r} vs {want[: len(got)][-30:]!r}"
+        result.append(mine)
+    return result
+
+
+def ragged(paragraphs: list[list[Line]], right_edge: float, tolerance: float = 0.6) -> list[tuple[Line, float]]:
+    """Paragraph-internal lines (all but each paragraph's last) not ending within tolerance of the edge."""
+    bad: list[tuple[Line, float]] = []
+    for para in paragraphs:
+        for line in para[:-1]:
+            if abs(right_edge - line.x1) > tolerance:
+                bad.append((line, right_edge - line.x1))
+    return bad
+
+
+def pdftotext(pdf: Path, *args: str) -> str:
+    """``pdftotext`` output (UTF-8)."""
+    return subprocess.run(["pdftotext", *args, str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+
+
+def pdffonts(pdf: Path) -> list[dict[str, str]]:
+    """``pdffonts`` rows as dicts (name, type, emb, sub, uni)."""
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = []
+    for row in out.splitlines()[2:]:
+        parts = row.split()
+        # name type... emb sub uni objnum gen: read the flags from the right
+        rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3]})
+    return rows
