@@ -147,7 +147,7 @@ def variant(options: Options) -> str | None:
 def html_for(tree: Document | Book, ctx: Context) -> str:
     """The HTML WeasyPrint lays out (also what a benchmark renders alone)."""
     spec = page.page_spec(ctx.options.page_size)
-    renderer = Renderer(ctx, page.text_width_pt(spec), page.text_height_pt(spec) * MAX_FIGURE_SHARE)
+    renderer = Renderer(ctx, page.text_width_pt(spec), page.text_height_pt(spec) * MAX_FIGURE_SHARE, spec.font_size)
     created, modified = page.document_dates(tree.meta.date, ctx.options)
     return to_html(tree, renderer, created, modified)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,6 +50,7 @@ class Renderer:
     ctx: Context
     text_width: float
     max_figure_height: float
+    body_size: float
 
     def text(self, value: str) -> str:
         """Escaped text prepared for CJK layout, with the optional spacing features."""
@@ -224,11 +227,57 @@ def display_date(iso: str | None) -> str | None:
     return out
 
 
+TITLE_EM = 1.75  # the title's size in body ems (templates/pdf/article.css, h1.title)
+_TITLE_BREAKS = "：，、；！？ \u3000"
+
+
+def _width_em(text: str) -> float:
+    """Rough width in ems: CJK characters one em, others about half."""
+    return sum(1.0 if cjk.HAN_RE.match(ch) or ch in "“”" else 0.55 for ch in text)
+
+
+def _split(title: str, capacity: float, count: int) -> list[str] | None:
+    """The most even split of ``title`` into ``count`` lines at clause breaks, or ``None``."""
+    cuts = [i + 1 for i, ch in enumerate(title[:-1]) if ch in _TITLE_BREAKS]
+    best: tuple[float, list[str]] | None = None
+    for chosen in itertools.combinations(cuts, count - 1):
+        bounds = (0, *chosen, len(title))
+        lines = [title[a:b].strip() for a, b in itertools.pairwise(bounds)]
+        widths = [_width_em(line) for line in lines]
+        if not all(lines) or max(widths) > capacity:
+            continue
+        if best is None or max(widths) - min(widths) < best[0]:
+            best = (max(widths) - min(widths), lines)
+    return best[1] if best else None
+
+
+def title_lines(title: str, measure: float) -> tuple[float, list[str]]:
+    """(size in body ems, lines) for a headline on a measure of ``measure`` body ems.
+
+    Headlines break between clauses (after ：，、 or at the space separating two clauses), not
+    wherever the measure runs out (which leaves 打|烊). As a desk would, we first set the title a
+    little smaller to keep the same number of lines, then accept one more line; otherwise the
+    title flows as it comes.
+    """
+    total = _width_em(title)
+    if total * TITLE_EM <= measure:
+        return TITLE_EM, [title]
+    lines = math.ceil(total * TITLE_EM / measure)
+    for size in (TITLE_EM, TITLE_EM - 0.1, TITLE_EM - 0.2):
+        found = _split(title, measure / size, lines)
+        if found:
+            return size, found
+    return TITLE_EM, _split(title, measure / TITLE_EM, lines + 1) or [title]
+
+
 def title_block(meta: Meta, r: Renderer, *, tag: str = "h1") -> str:
     """Title, subtitle and one line with 日期 · 来源 · 作者 · 责任编辑 where present."""
     parts: list[str] = []
     if meta.title:
-        parts.append(f'<{tag} class="title">{r.text(meta.title)}</{tag}>')
+        size, lines = title_lines(meta.title, r.text_width / r.body_size)
+        style = f' style="font-size: {size:.2f}em"' if size != TITLE_EM else ""
+        markup = "<br>".join(r.text(line) for line in lines)
+        parts.append(f'<{tag} class="title"{style}>{markup}</{tag}>')
     if meta.subtitle:
         parts.append(f'<p class="subtitle">{r.text(meta.subtitle)}</p>')
     facts = [
