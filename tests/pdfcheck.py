@@ -117,3 +117,59 @@ def pdffonts(pdf: Path) -> list[dict[str, str]]:
         # name type... emb sub uni objnum gen: read the flags from the right
         rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3]})
     return rows
+
+
+def sample_like_document(sample: Path) -> Document:
+    """A tree made from the bundled sample's indented paragraphs (no reader involved).
+
+    The sample is a text dump of a web page; its article paragraphs are the lines indented with
+    two spaces. Each becomes a paragraph, so the justification is measured on the real text.
+    """
+    from converters.tree import Meta, Text
+
+    lines_ = sample.read_text(encoding="utf-8").splitlines()
+    paras = [line.strip() for line in lines_ if line.startswith("  ") and line.strip() and "•" not in line]
+    meta = Meta(
+        title="济南先行区：万众一心全力奋战抗击疫情 汇聚起众志成城的强大战“疫”力量",
+        date="2020-04-29",
+        source="灯塔-党建在线",
+    )
+    return Document(meta, tuple(Paragraph((Text(p),)) for p in paras))
+
+
+def render(doc: object, path: Path, **options: object) -> Path:
+    """Write ``doc`` as PDF to ``path`` through the writer (options as :class:`Options` fields)."""
+    from converters.context import Context, Options
+    from converters.writers.pdf import write_pdf
+
+    base_dir = options.pop("base_dir", None)
+    ctx = Context(options=Options(**options), base_dir=base_dir)  # type: ignore[arg-type]
+    path.write_bytes(write_pdf(doc, ctx))  # type: ignore[arg-type]
+    render.last_ctx = ctx  # type: ignore[attr-defined]
+    return path
+
+
+def right_edge(page_size: str = "A5") -> float:
+    """The text block's right edge in PDF points for a page size (default geometry)."""
+    from converters.writers.pdf import page
+
+    spec = page.page_spec(page_size)
+    return (spec.width * page.MM + page.text_width_pt(spec)) / 2
+
+
+def left_edge(page_size: str = "A5") -> float:
+    """The text block's left edge in PDF points."""
+    from converters.writers.pdf import page
+
+    spec = page.page_spec(page_size)
+    return (spec.width * page.MM - page.text_width_pt(spec)) / 2
+
+
+def body_text(pdf: Path, page_size: str = "A5") -> str:
+    """``pdftotext`` of the text block only (running heads and folios cropped away)."""
+    from converters.writers.pdf import page
+
+    spec = page.page_spec(page_size)
+    top, height = spec.top * page.MM - 1, (spec.height - spec.top - spec.bottom) * page.MM + 2
+    crop = ["-x", "0", "-y", str(int(top)), "-W", str(int(spec.width * page.MM) + 1), "-H", str(int(height) + 1)]
+    return pdftotext(pdf, "-r", "72", *crop)
