@@ -172,4 +172,46 @@ def body_text(pdf: Path, page_size: str = "A5") -> str:
     spec = page.page_spec(page_size)
     top, height = spec.top * page.MM - 1, (spec.height - spec.top - spec.bottom) * page.MM + 2
     crop = ["-x", "0", "-y", str(int(top)), "-W", str(int(spec.width * page.MM) + 1), "-H", str(int(height) + 1)]
-    return pdftotext(pdf, "-r", "72", *crop)
+    # -raw: content-stream order, which is the document's order (a centred caption's label and
+    # text would otherwise be read as two columns).
+    return pdftotext(pdf, "-raw", "-r", "72", *crop)
+
+
+def visible_text(node: object) -> str:
+    """The text a node prints (inline images print no text, unlike :func:`plain_text`)."""
+    from converters.tree import Image, LineBreak, Text, walk
+
+    parts = []
+    for n in walk(node):
+        if isinstance(n, Text):
+            parts.append(n.text)
+        elif isinstance(n, LineBreak):
+            parts.append("\n")
+        elif isinstance(n, Image) and n is not node:
+            parts.append("")
+    return "".join(parts)
+
+
+def text_units(doc: Document) -> list[str]:
+    """The texts a reader must find, in order: every paragraph, heading, credit and figure caption."""
+    from converters.tree import Credit, Figure, Heading, walk
+
+    out: list[str] = []
+    for node in walk(doc.blocks):
+        if isinstance(node, (Paragraph, Heading, Credit)):
+            out.append(visible_text(node))
+        elif isinstance(node, Figure):
+            out.append(f"图{node.number}" if node.number is not None else "")
+            out.append(visible_text(node.caption))
+    return [t for t in out if norm(t)]
+
+
+def assert_in_order(text: str, wanted: list[str]) -> None:
+    """Every string of ``wanted`` occurs in ``text`` after the previous one (whitespace ignored)."""
+    text = norm(text)
+    position = 0
+    for want in wanted:
+        want = norm(want)
+        found = text.find(want, position)
+        assert found >= 0, f"missing or out of order: {want[:30]!r} after {text[max(0, position - 20) : position]!r}"
+        position = found + len(want)

@@ -121,6 +121,9 @@ def generated_css(options: Options) -> str:
         f"html, body {{ font-family: {serif}; }}\n"
         f"h1, h2, h3, h4, h5, h6, figcaption, .subtitle, .byline, em, .book-title {{ font-family: {sans}; }}\n"
         f"@page {{ @top-center {{ font-family: {sans}; }} @bottom-center {{ font-family: {serif}; }} }}\n"
+        # Bookmarks and the running head from the plain title, without the layout's joiners.
+        "h1, h2, h3, h4, h5, h6 { bookmark-label: attr(data-label); }\n"
+        "h1.title { string-set: running-title attr(data-label); }\n"
     )
 
 

@@ -57,6 +57,9 @@ def add_word_joiners(text: str) -> str:
     text = _BREAK_BEFORE_QUOTE.sub(ZWSP + r"\1", text)
     text = _BREAK_AFTER_QUOTE.sub(r"\1" + ZWSP, text)
     text = _NO_START_RE.sub(WJ + r"\1", text)
+    # Inside —— and …… the fonts ligate the pair into one glyph and the line breaker never splits
+    # it; a joiner there would end up inside the ligature's text and break copy-paste.
+    text = text.replace(f"—{WJ}—", "——").replace(f"…{WJ}…", "……").replace(f"⋯{WJ}⋯", "⋯⋯")
     return _NO_END_RE.sub(r"\1" + WJ, text)
 
 

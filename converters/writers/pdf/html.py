@@ -37,6 +37,7 @@ from converters.tree import (
     Strong,
     Text,
     ThematicBreak,
+    plain_text,
 )
 from converters.writers.pdf import cjk
 
@@ -128,7 +129,8 @@ def image(node: Image, r: Renderer) -> str:
 def heading(node: Heading, r: Renderer) -> str:
     # The article title is the <h1>; section headings start at <h2> (bookmark level 2).
     level = min(node.level + 1, 6)
-    return f'<h{level} class="section">{r.inlines(node.children)}</h{level}>'
+    label = attr(" ".join(plain_text(node).split()))
+    return f'<h{level} class="section" data-label="{label}">{r.inlines(node.children)}</h{level}>'
 
 
 def paragraph(node: Paragraph, r: Renderer) -> str:
@@ -277,7 +279,8 @@ def title_block(meta: Meta, r: Renderer, *, tag: str = "h1") -> str:
         size, lines = title_lines(meta.title, r.text_width / r.body_size)
         style = f' style="font-size: {size:.2f}em"' if size != TITLE_EM else ""
         markup = "<br>".join(r.text(line) for line in lines)
-        parts.append(f'<{tag} class="title"{style}>{markup}</{tag}>')
+        label = attr(" ".join(meta.title.split()))
+        parts.append(f'<{tag} class="title" data-label="{label}"{style}>{markup}</{tag}>')
     if meta.subtitle:
         parts.append(f'<p class="subtitle">{r.text(meta.subtitle)}</p>')
     facts = [
