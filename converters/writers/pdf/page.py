@@ -83,7 +83,8 @@ def page_css(options: Options) -> str:
     ]
     if options.print_mode:
         rules += [f"  bleed: {BLEED_MM}mm;", "  marks: crop;"]
-    rules += ["}", f"html {{ font-size: {spec.font_size}pt; }}"]
+    # The body's own margin would shift the grid-fitted measure: the page margins are the margins.
+    rules += ["}", f"html {{ font-size: {spec.font_size}pt; }}", "body { margin: 0; }"]
     return "\n".join(rules) + "\n"
 
 
