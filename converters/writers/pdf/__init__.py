@@ -119,7 +119,7 @@ def generated_css(options: Options) -> str:
     sans = fonts.css_family(options.font_sans or fonts.DEFAULT_SANS)
     return page.page_css(options) + (
         f"html, body {{ font-family: {serif}; }}\n"
-        f"h1, h2, h3, h4, h5, h6, figcaption, .subtitle, .byline, em, .book-title {{ font-family: {sans}; }}\n"
+        f"h1, h2, h3, h4, h5, h6, figcaption, .subtitle, .byline, em, strong, .book-title {{ font-family: {sans}; }}\n"
         f"@page {{ @top-center {{ font-family: {sans}; }} @bottom-center {{ font-family: {serif}; }} }}\n"
         # Bookmarks and the running head from the plain title, without the layout's joiners.
         "h1, h2, h3, h4, h5, h6 { bookmark-label: attr(data-label); }\n"
