@@ -11,6 +11,7 @@ level and list numbering; embedded pictures become ``data:`` URIs so any writer 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from lxml import etree
 
 from converters.context import Context
 from converters.errors import InputError
-from converters.readers.docx.inlines import Control, Reader, Seq, paragraph_tokens, to_inlines
+from converters.readers.docx.inlines import Control, Reader, Seq, Token, paragraph_tokens, to_inlines
 from converters.readers.docx.parts import Package, article_record, core_meta, open_package
 from converters.tree import (
     Block,
@@ -31,9 +32,10 @@ from converters.tree import (
     Inline,
     List,
     ListItem,
-    Meta,
     Paragraph,
+    Text,
     ThematicBreak,
+    plain_text,
 )
 from converters.writers.docx.runs import Leaf
 from converters.writers.docx.xml import TAG_PREFIX, qn
@@ -89,19 +91,20 @@ def _outline(p: etree._Element, pkg: Package, style_id: str) -> int | None:
     return None
 
 
-def _caption(tokens: list[object], reader: Reader) -> Rec:
+def _caption(tokens: list[Token], reader: Reader) -> Rec:
     """``[image marker] 图 SEQ number separator text`` -> a caption record."""
     index = next((i for i, t in enumerate(tokens) if isinstance(t, Seq)), None)
     if index is None:
-        return Rec("caption", to_inlines(tokens, True))  # type: ignore[arg-type]
+        return Rec("caption", to_inlines(tokens, True))
     before, after = tokens[:index], list(tokens[index + 1:])
     seq = tokens[index]
     assert isinstance(seq, Seq)
     image = next((t.node for t in before if isinstance(t, Leaf) and isinstance(t.node, Image)), None)
-    if after and isinstance(after[0], Leaf) and hasattr(after[0].node, "text"):
-        text = after[0].node.text.lstrip()  # the separator after the number
-        after = after[1:] if not text else [Leaf(type(after[0].node)(text), after[0].flags), *after[1:]]
-    inlines = to_inlines(after, not reader.ours)  # type: ignore[arg-type]
+    first = after[0] if after else None
+    if isinstance(first, Leaf) and isinstance(first.node, Text):
+        text = first.node.text.lstrip()  # the separator after the number
+        after = after[1:] if not text else [Leaf(Text(text), first.flags), *after[1:]]
+    inlines = to_inlines(after, not reader.ours)
     return Rec("caption", inlines, image=image, number=seq.number if (seq.explicit or not reader.ours) else None)
 
 
@@ -112,8 +115,8 @@ def _classify(p: etree._Element, reader: Reader, structural: bool) -> Rec:
     name = names[0] if names else ""
     tokens = paragraph_tokens(reader, p)
     if name == "caption":
-        return _caption(tokens, reader)  # type: ignore[arg-type]
-    inlines = to_inlines(tokens, not reader.ours)  # type: ignore[arg-type]
+        return _caption(tokens, reader)
+    inlines = to_inlines(tokens, not reader.ours)
     if name in META_STYLES:
         return Rec("meta", inlines, style=name)
     if name == "thematic break":
@@ -162,7 +165,7 @@ def _container(tag: str, content: etree._Element, reader: Reader) -> Block | Non
     if kind == "blockquote":
         return BlockQuote(_assemble(_records(content, reader, True), reader, True))
     if kind.startswith("list:"):
-        _, style, start = (kind.split(":") + ["", ""])[:3]
+        _, style, start = [*kind.split(":"), "", ""][:3]
         items = []
         for sdt in content.findall(qn("w:sdt")):
             inner = sdt.find(qn("w:sdtContent"))
@@ -247,23 +250,17 @@ def read_docx(data: bytes, ctx: Context) -> Document:
     recs = _records(body, reader, False)
     meta = record or core_meta(pkg)
     if record is None:
-        from converters.tree import plain_text
-
         for rec in recs:
             if rec.kind == "meta" and rec.style in ("title", "subtitle"):
                 text = plain_text(Paragraph(rec.inlines)).strip()
                 if rec.style == "title" and text:
-                    meta = Meta(**{**_fields(meta), "title": text})
+                    meta = dataclasses.replace(meta, title=text)
                 elif rec.style == "subtitle" and text and meta.subtitle is None:
-                    meta = Meta(**{**_fields(meta), "subtitle": text})
+                    meta = dataclasses.replace(meta, subtitle=text)
     blocks = _assemble([r for r in recs if r.kind != "meta"], reader, False)
     if not blocks and record is None and meta.title is None:
         ctx.warn("empty-document", "the Word document has no text")
     return Document(meta=meta, blocks=blocks)
-
-
-def _fields(meta: Meta) -> dict[str, object]:
-    return {name: getattr(meta, name) for name in Meta.__dataclass_fields__}
 
 
 __all__ = ["Control", "read_docx"]

@@ -48,13 +48,22 @@ class Control:
 
 
 @dataclass
+class LinkTok:
+    """A hyperlink around tokens."""
+
+    url: str
+    title: str
+    children: list[Token]
+
+
+@dataclass
 class FieldMark:
     kind: str  # begin, instr, separate, end
     text: str = ""
     flags: Flags = NO_FLAGS
 
 
-Token = Leaf | LinkRun | Control | Seq | FieldMark
+Token = Leaf | LinkTok | Control | Seq | FieldMark
 
 
 @dataclass
@@ -114,7 +123,7 @@ class Reader:
             elif tag == qn("w:hyperlink"):
                 url = self._link_url(child)
                 inner = _resolve_fields(self.tokens(child))
-                out.append(LinkRun(url, child.get(qn("w:tooltip"), ""), tuple(inner)) if url else Control("", inner))
+                out.append(LinkTok(url, child.get(qn("w:tooltip"), ""), inner) if url else Control("", inner))
             elif tag == qn("w:sdt"):
                 tag_el = child.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
                 value = tag_el.get(qn("w:val"), "") if tag_el is not None else ""
@@ -197,7 +206,7 @@ def _field_tokens(instr: str, result: list[Token], flags: Flags) -> list[Token]:
     if link:
         url = link.group(1) if link.group(1) is not None else link.group(2)
         anchor = re.search(r'\\l\s+"([^"]*)"', link.group(3))
-        return [LinkRun(url + (f"#{anchor.group(1)}" if anchor else ""), "", tuple(result))]
+        return [LinkTok(url + (f"#{anchor.group(1)}" if anchor else ""), "", result)]
     return result  # any other field shows its cached result
 
 
@@ -240,9 +249,12 @@ def paragraph_tokens(reader: Reader, p: etree._Element) -> list[Token]:
 
 
 def _structural(tokens: list[Token]) -> bool:
-    return any(isinstance(t, Control) and t.tag in (TAG_PREFIX + "emph", TAG_PREFIX + "strong")
-               or isinstance(t, Control) and _structural(t.children)
-               or isinstance(t, LinkRun) and _structural(list(t.children)) for t in tokens)
+    for t in tokens:
+        if isinstance(t, Control) and t.tag in (TAG_PREFIX + "emph", TAG_PREFIX + "strong"):
+            return True
+        if isinstance(t, (Control, LinkTok)) and _structural(t.children):
+            return True
+    return False
 
 
 def _exact(tokens: list[Token] | tuple[Token, ...]) -> tuple[Inline, ...]:
@@ -250,12 +262,16 @@ def _exact(tokens: list[Token] | tuple[Token, ...]) -> tuple[Inline, ...]:
     for t in tokens:
         if isinstance(t, Leaf):
             out.append(t.node)
-        elif isinstance(t, LinkRun):
+        elif isinstance(t, LinkTok):
             out.append(Link(_exact(t.children), t.url, t.title))
         elif isinstance(t, Control):
             inner = _exact(t.children)
-            out += [Emph(inner)] if t.tag == TAG_PREFIX + "emph" else [Strong(inner)] if t.tag == TAG_PREFIX + "strong" \
-                else list(inner)
+            if t.tag == TAG_PREFIX + "emph":
+                out.append(Emph(inner))
+            elif t.tag == TAG_PREFIX + "strong":
+                out.append(Strong(inner))
+            else:
+                out += inner
     return merge_text(out)
 
 
@@ -264,7 +280,7 @@ def _splice(tokens: list[Token] | tuple[Token, ...]) -> list[Leaf | LinkRun]:
     for t in tokens:
         if isinstance(t, Control):
             out += _splice(t.children)
-        elif isinstance(t, LinkRun):
+        elif isinstance(t, LinkTok):
             out.append(LinkRun(t.url, t.title, tuple(_splice(t.children))))
         elif isinstance(t, Leaf):
             out.append(t)
@@ -288,4 +304,4 @@ def to_inlines(tokens: list[Token], strip: bool) -> tuple[Inline, ...]:
     return tuple(n for n in out if not (isinstance(n, Text) and not n.text))
 
 
-__all__ = ["NS", "Control", "Reader", "Seq", "paragraph_tokens", "to_inlines"]
+__all__ = ["NS", "Control", "Reader", "Seq", "Token", "paragraph_tokens", "to_inlines"]

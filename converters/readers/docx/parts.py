@@ -184,7 +184,7 @@ def article_record(pkg: Package) -> Meta | None:
                 keywords.append(child.text or "")
             elif local in ("title", "subtitle", "date", "source", "author", "editor", "publisher", "url", "language"):
                 values[local] = child.text or ""
-        return Meta(**values, keywords=tuple(keywords))  # type: ignore[arg-type]
+        return Meta(**values, keywords=tuple(keywords))
     return None
 
 

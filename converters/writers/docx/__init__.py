@@ -108,7 +108,7 @@ def write_docx(tree: Document | Book, ctx: Context) -> bytes:
     rels.add("customXml", "../customXml/item1.xml")
     epoch = _epoch(ctx)
     created = article_datetime(doc.meta.date)
-    stamp = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc) if epoch is not None else None
+    stamp = dt.datetime.fromtimestamp(epoch, tz=dt.UTC) if epoch is not None else None
     created = created or stamp
     word: list[tuple[str, bytes]] = [("word/document.xml", serialize(root)),
                                      ("word/_rels/document.xml.rels", rels.to_xml()),

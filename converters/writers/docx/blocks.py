@@ -26,7 +26,7 @@ from converters.tree import (
     Paragraph,
     ThematicBreak,
 )
-from converters.writers.docx.inlines import Env, State, emit_inlines, field, handle_image, text_run
+from converters.writers.docx.inlines import Env, State, complex_field, emit_inlines, handle_image, text_run
 from converters.writers.docx.numbering import level_indent
 from converters.writers.docx.xml import TAG_PREFIX, sub
 
@@ -110,7 +110,7 @@ def handle_figure(node: object, st: State, env: Env, parent: etree._Element) -> 
     # \r pins a number the source gave, so Word's field update keeps it; without it Word counts.
     instruction = f"SEQ Figure \\r {number} \\* ARABIC" if explicit else "SEQ Figure \\* ARABIC"
     text_run(caption, CAPTION_LABEL + " ", env)
-    field(caption, instruction, str(number), env)
+    complex_field(caption, instruction, str(number), env)
     if node.caption:
         text_run(caption, CAPTION_SEPARATOR, env)
         emit_inlines(node.caption, st, env, caption)

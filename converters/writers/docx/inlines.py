@@ -17,7 +17,7 @@ from converters.writers.docx.numbering import Numbering
 from converters.writers.docx.package import Relationships
 from converters.writers.docx.runs import EMPH, NO_FLAGS, STRONG, Flags, Item, Leaf, LinkRun, flatten, is_canonical
 from converters.writers.docx.template import Template
-from converters.writers.docx.xml import IMAGE_FIELD, TAG_PREFIX, XML_NS, clean_xml_text, qn, sub
+from converters.writers.docx.xml import IMAGE_FIELD, TAG_PREFIX, XML_NS, clean_xml_text, sub
 
 EMU_PER_PX = 9525  # 96 dpi
 INLINE_IMAGE_HEIGHT = 190500  # 15 pt: an image inside a line of 12 pt text stays a line high
@@ -118,7 +118,7 @@ def text_run(parent: etree._Element, text: str, env: Env) -> None:
                 t.text = piece
 
 
-def field(parent: etree._Element, instruction: str, result: str | None, env: Env) -> None:
+def complex_field(parent: etree._Element, instruction: str, result: str | None, env: Env) -> None:
     """A complex field: begin, instruction, then (if any) the cached result, end."""
     sub(new_run(parent, env), "w:fldChar", {"w:fldCharType": "begin"})
     instr = sub(new_run(parent, env), "w:instrText")
@@ -133,7 +133,7 @@ def field(parent: etree._Element, instruction: str, result: str | None, env: Env
 def image_marker(parent: etree._Element, node: Image, st: State, env: Env) -> None:
     """An image that could not be embedded: an add-in field with no result records it invisibly."""
     record = {"src": node.src, "alt": node.alt, "title": node.title}
-    field(parent, f"{IMAGE_FIELD} {st.text(json.dumps(record, ensure_ascii=False))}", None, env)
+    complex_field(parent, f"{IMAGE_FIELD} {st.text(json.dumps(record, ensure_ascii=False))}", None, env)
 
 
 def _extent(loaded: LoadedImage, st: State, env: Env) -> tuple[int, int]:

@@ -18,15 +18,24 @@ def level_indent(level: int) -> int:
     return INDENT * (level + 2)
 
 
+def _int(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
 class Numbering:
     """Collects lists while the body is written; merges into the reference's numbering, if any."""
 
     def __init__(self, base: etree._Element | None) -> None:
         self.base = base
-        ids = [int(e.get(qn("w:abstractNumId"), "0")) for e in base.iter(qn("w:abstractNum"))] if base is not None else []
-        nums = [int(e.get(qn("w:numId"), "0")) for e in base.iter(qn("w:num"))] if base is not None else []
-        self.first_abstract = max(ids, default=-1) + 1
-        self.first_num = max(nums, default=0) + 1
+        ids, nums = [0], [0]
+        if base is not None:
+            ids += [_int(e.get(qn("w:abstractNumId"))) for e in base.iter(qn("w:abstractNum"))]
+            nums += [_int(e.get(qn("w:numId"))) for e in base.iter(qn("w:num"))]
+        self.first_abstract = max(ids) + 1 if base is not None else 0
+        self.first_num = max(nums) + 1
         self.lists: list[tuple[bool, int]] = []
 
     def add(self, ordered: bool, start: int) -> int:

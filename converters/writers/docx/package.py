@@ -96,7 +96,7 @@ def package_rels_xml(with_custom: bool = False) -> bytes:
 
 def w3cdtf(moment: dt.datetime) -> str:
     """A timestamp as core properties want it (UTC, seconds, ``Z``)."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def article_datetime(date: str | None) -> dt.datetime | None:
@@ -188,7 +188,7 @@ def zip_time(epoch: int | None) -> tuple[int, int, int, int, int, int]:
     """ZIP entry time: ``SOURCE_DATE_EPOCH`` when given, else 1980-01-01 (ZIP's own epoch)."""
     if epoch is None:
         return (1980, 1, 1, 0, 0, 0)
-    moment = dt.datetime.fromtimestamp(max(epoch, 315532800), tz=dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(max(epoch, 315532800), tz=dt.UTC)
     return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
 
 

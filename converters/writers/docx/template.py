@@ -8,7 +8,6 @@ newsroom's ``--reference-doc`` lacks are copied in from Pressroom's own referenc
 from __future__ import annotations
 
 import copy
-import io
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -128,8 +127,8 @@ def load_template(path: Path | None, font_serif: str | None, font_sans: str | No
             ids[name] = style.get(qn("w:styleId")) or ""
     if path is not None:
         _merge_missing_styles(styles, ids)
-    parts = {name: files[name] for name in ("word/settings.xml", "word/fontTable.xml", "word/theme/theme1.xml",
-                                            "word/webSettings.xml") if name in files}
+    names = ("word/settings.xml", "word/fontTable.xml", "word/theme/theme1.xml", "word/webSettings.xml")
+    parts: dict[str, bytes] = {name: files[name] for name in names if name in files}
     if font_serif or font_sans:
         defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}")
         if font_serif and defaults is not None:
@@ -189,4 +188,4 @@ def template_for(reference: Path | None, font_serif: str | None, font_sans: str 
     return load_template(reference.resolve(), font_serif, font_sans, mtime)
 
 
-__all__ = ["Template", "io", "template_for"]
+__all__ = ["Template", "template_for"]

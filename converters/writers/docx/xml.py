@@ -71,7 +71,8 @@ def clean_xml_text(text: str) -> tuple[str, int]:
 
 def serialize(root: etree._Element) -> bytes:
     """A part's bytes: UTF-8 with the standalone declaration Word writes."""
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return data
 
 
 def root_element(tag: str, prefixes: tuple[str, ...]) -> etree._Element:
