@@ -121,7 +121,7 @@ def write_docx(tree: Document | Book, ctx: Context) -> bytes:
         ("customXml/item1.xml", article_record_xml(doc.meta)),
         ("customXml/itemProps1.xml", item_props_xml()),
         ("customXml/_rels/item1.xml.rels", custom_item_rels()),
-        ("docProps/core.xml", core_xml(doc.meta, created, stamp or created)),
+        ("docProps/core.xml", core_xml(doc.meta, created, max(stamp, created) if stamp and created else created)),
         ("docProps/app.xml", app_xml()),
     ]
     names = [name for name, _ in word + rest]
