@@ -7,17 +7,20 @@ import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from converters.context import Context
-from converters.resources import LoadedImage, as_png_or_jpeg, load_image
 from converters.tree import Emph, Image, Inline, LineBreak, Link, Strong, Text
 from converters.writers.docx.numbering import Numbering
 from converters.writers.docx.package import Relationships
 from converters.writers.docx.runs import EMPH, NO_FLAGS, STRONG, Flags, Item, Leaf, LinkRun, flatten, is_canonical
 from converters.writers.docx.template import Template
 from converters.writers.docx.xml import IMAGE_FIELD, TAG_PREFIX, XML_NS, clean_xml_text, sub
+
+if TYPE_CHECKING:
+    from converters.resources import LoadedImage
 
 EMU_PER_PX = 9525  # 96 dpi
 INLINE_IMAGE_HEIGHT = 190500  # 15 pt: an image inside a line of 12 pt text stays a line high
@@ -68,6 +71,9 @@ class State:
     def image(self, src: str) -> tuple[str, LoadedImage] | None:
         """The embedded picture for ``src`` (relationship id, image), loaded once per document."""
         if src not in self.media:
+            # Deferred: the resource loader pulls in urllib and Pillow, which text-only articles never need.
+            from converters.resources import as_png_or_jpeg, load_image
+
             loaded = load_image(src, self.ctx)
             if loaded is None:
                 self.media[src] = None
