@@ -1,0 +1,218 @@
+"""EPUB 3 writer: one article, or an anthology (:class:`~converters.tree.Book`) as a news periodical.
+
+Layout inside the zip (``EPUB/``): ``cover.xhtml`` (generated: title, date, source, and the
+``--cover`` image when given), ``nav.xhtml`` (contents and landmarks; in the reading order for a
+book), ``ch001.xhtml``… one page per article, ``toc.ncx`` for EPUB 2 readers, ``images/``,
+``styles/`` and, with ``--embed-fonts``, ``fonts/``. A book's contents are grouped by date (or by
+source with ``group_by="source"``), each article's headings nested under its title.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from converters.cleaners.figures import number_figures
+from converters.context import Context
+from converters.errors import UsageError
+from converters.tree import Book, Document, Meta
+from converters.writers.epub import fonts
+from converters.writers.epub.nav import Entry, Landmark, heading_entries, nav_page, ncx
+from converters.writers.epub.package import (
+    ImageStore,
+    Resource,
+    identifier,
+    load_cover,
+    modified_time,
+    normalise_zip,
+    set_metadata,
+    title_of,
+)
+from converters.writers.epub.xhtml import HANDLERS, chapter_page, clean_text, meta_line, serialize
+
+__all__ = ["HANDLERS", "write_epub"]
+
+TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "epub"
+NO_DATE = "日期不详"
+NO_SOURCE = "来源不详"
+
+
+def _template(ctx: Context, name: str) -> str:
+    """A template file: from ``--template`` (a folder, or the style sheet itself), else the default."""
+    chosen = ctx.options.template
+    if chosen is not None:
+        if chosen.is_dir() and (chosen / name).is_file():
+            return (chosen / name).read_text(encoding="utf-8")
+        if chosen.is_file() and chosen.suffix == Path(name).suffix:
+            return chosen.read_text(encoding="utf-8")
+        if not chosen.exists():
+            raise UsageError(f"--template {chosen} does not exist", code="bad-template")
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def _cover_page(ctx: Context, meta: Meta, title: str, stylesheets: list[str], image: str | None) -> Any:
+    from lxml import etree
+
+    items = [text for cls, text in meta_line(meta) if cls in ("date", "source")]
+    if not items and meta.publisher:
+        items = [meta.publisher]
+    subs = {
+        "lang": escape(meta.language or "zh-CN"),
+        "title": escape(clean_text(title)),
+        "stylesheets": "\n".join(f'<link rel="stylesheet" type="text/css" href={quoteattr(s)}/>' for s in stylesheets),
+        "image": f'<div class="cover-image"><img src={quoteattr(image)} alt={quoteattr(clean_text(title))}/></div>'
+        if image
+        else "",
+        "subtitle": f'<p class="cover-subtitle">{escape(clean_text(meta.subtitle))}</p>' if meta.subtitle else "",
+        "meta": "\n".join(f'<p class="cover-meta">{escape(clean_text(t))}</p>' for t in items),
+    }
+    text = string.Template(_template(ctx, "cover.xhtml")).safe_substitute(subs)
+    try:
+        return etree.fromstring(text.encode("utf-8"), etree.XMLParser(remove_blank_text=True))
+    except etree.XMLSyntaxError as exc:
+        raise UsageError(f"the EPUB cover template is not well-formed XHTML: {exc}", code="bad-template") from None
+
+
+def _groups(book: Book, key: str) -> list[tuple[str, list[int]]]:
+    """Article indexes grouped by date (oldest first, undated last) or by source (first seen first)."""
+    groups: dict[str, list[int]] = {}
+    for i, doc in enumerate(book.documents):
+        if key == "source":
+            label = (doc.meta.source or doc.meta.publisher or NO_SOURCE).strip()
+        else:
+            label = (doc.meta.date or "")[:10] or NO_DATE
+        groups.setdefault(label, []).append(i)
+    items = list(groups.items())
+    if key != "source":
+        items.sort(key=lambda g: (g[0] == NO_DATE, g[0]))
+    return items
+
+
+def write_epub(tree: Document | Book, ctx: Context) -> bytes:
+    """Render an article or a book as EPUB 3 bytes (reproducible for a fixed SOURCE_DATE_EPOCH)."""
+    from ebooklib import epub
+
+    if isinstance(tree, Book) and not tree.documents:
+        raise UsageError("a book needs at least one article", code="empty-book")
+    if isinstance(tree, Book):
+        # The reading order follows the contents: articles of one group are read together.
+        groups = _groups(tree, ctx.options.group_by)
+        order = [i for _, members in groups for i in members]
+        docs = [number_figures(tree.documents[i]) for i in order]
+    else:
+        groups, docs = [], [number_figures(tree)]
+    meta = tree.meta
+    lang = meta.language or "zh-CN"
+    title = title_of(meta, tree if isinstance(tree, Document) else None)
+    uid = identifier(tree)
+    images = ImageStore(ctx)
+    styles = [Resource("css", "styles/style.css", "text/css", _template(ctx, "style.css").encode("utf-8"))]
+    for i, extra in enumerate(ctx.options.css, 1):
+        try:
+            styles.append(Resource(f"css{i}", f"styles/extra{i}.css", "text/css", extra.read_bytes()))
+        except OSError as exc:
+            raise UsageError(f"--css {extra}: {exc.strerror or exc}", code="bad-css") from None
+    if ctx.options.embed_fonts:
+        styles.insert(1, Resource("fonts-css", "styles/fonts.css", "text/css", b""))  # filled in below
+    sheets = [s.href for s in styles]
+
+    # Pages: cover, (book) contents, one chapter per article.
+    cover_href = images.add(load_cover(ctx.options.cover_image, ctx), "cover") if ctx.options.cover_image else None
+    pages: list[tuple[str, str, Any]] = [("cover", "cover.xhtml", _cover_page(ctx, meta, title, sheets, cover_href))]
+    chapters: list[tuple[str, Entry]] = []
+    for i, doc in enumerate(docs, 1):
+        page = f"ch{i:03d}.xhtml"
+        ch_title = title_of(doc.meta, doc)
+        html, headings = chapter_page(doc, ch_title, sheets, images.href)
+        pages.append((f"ch{i:03d}", page, html))
+        chapters.append((page, Entry(ch_title, page, heading_entries(headings, page))))
+
+    if isinstance(tree, Book):
+        entries, start = [], 0
+        for label, members in groups:
+            entries.append(Entry(label, None, [c[1] for c in chapters[start : start + len(members)]]))
+            start += len(members)
+    else:
+        entries = [chapters[0][1]]
+    landmarks = [Landmark("cover", "cover.xhtml", "封面")]
+    if isinstance(tree, Book):
+        landmarks.append(Landmark("toc", "nav.xhtml#toc", "目录"))
+    landmarks.append(Landmark("bodymatter", chapters[0][0], "正文"))
+    nav_html = nav_page(entries, landmarks, lang, sheets)
+
+    if ctx.options.embed_fonts:
+        _embed_fonts(styles, [p[2] for p in pages], nav_html)
+
+    book = epub.EpubBook()
+    set_metadata(book, tree, title, uid)
+    spine: list[Any] = []
+    nav_item = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml")
+    nav_item.content = serialize(nav_html)
+    nav_item.properties = ["nav"]
+    for uid_, href, html in pages:
+        item = epub.EpubItem(uid=uid_, file_name=href, media_type="application/xhtml+xml", content=serialize(html))
+        item.properties = []
+        book.add_item(item)
+        spine.append(item)
+        if uid_ == "cover" and isinstance(tree, Book):
+            spine.append(nav_item)  # a periodical shows its contents page right after the cover
+    book.add_item(nav_item)
+    book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type="application/x-dtbncx+xml",
+                                content=ncx(entries, uid, title, lang)))
+    for res in [*styles, *images.resources.values()]:
+        item = epub.EpubItem(uid=res.uid, file_name=res.href, media_type=res.media_type, content=res.data)
+        item.properties = res.properties
+        book.add_item(item)
+    if cover_href is not None:
+        cover_item = book.get_item_with_href(cover_href)
+        cover_item.properties = ["cover-image"]
+        book.add_metadata(None, "meta", "", {"name": "cover", "content": cover_item.id})
+    book.spine = spine
+    book.guide = [{"href": m.href, "title": m.label, "type": {"bodymatter": "text"}.get(m.kind, m.kind)}
+                  for m in landmarks]
+
+    when = modified_time(meta, ctx)
+    out = io_bytes()
+    writer = epub.EpubWriter(out, book, {"epub3_landmark": False, "epub3_pages": False, "mtime": when})
+    writer.process()
+    writer.write()
+    return normalise_zip(out.getvalue(), when)
+
+
+def io_bytes() -> Any:
+    """A byte buffer for ebooklib's writer (which takes a file name or file object)."""
+    import io
+
+    return io.BytesIO()
+
+
+def _embed_fonts(styles: list[Resource], pages: list[Any], nav_html: Any) -> None:
+    """Subset each face to the text it draws, add the fonts and fill in ``styles/fonts.css``."""
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+
+    def chars(roots: list[Any], xpath: str) -> str:
+        found: set[str] = set()
+        for root in roots:
+            for node in root.xpath(xpath, namespaces=ns):
+                found.update("".join(node.itertext()))
+        return "".join(sorted(c for c in found if not c.isspace()))
+
+    chapters = pages[1:]
+    wanted = [
+        (fonts.SERIF, chars(chapters, fonts.SERIF_XPATH)),
+        (fonts.SERIF_BOLD, chars(chapters, fonts.SERIF_BOLD_XPATH)),
+        (fonts.SANS, chars([*pages, nav_html], fonts.SANS_XPATH)),
+        (fonts.SANS_BOLD, chars([*pages, nav_html], fonts.SANS_BOLD_XPATH)),
+    ]
+    used = []
+    for face, text in wanted:
+        if not text:
+            continue
+        data = fonts.subset_face(face, text)
+        stem = face.file_name.rsplit(".", 1)[0]
+        styles.append(Resource(f"font-{stem}", f"fonts/{face.file_name}", "font/otf", data))
+        used.append(face)
+    css = next(s for s in styles if s.uid == "fonts-css")
+    css.data = fonts.font_face_css(used, "../fonts/").encode("utf-8")
