@@ -9,6 +9,7 @@ source with ``group_by="source"``), each article's headings nested under its tit
 
 from __future__ import annotations
 
+import dataclasses
 import string
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,17 @@ def _cover_page(ctx: Context, meta: Meta, title: str, stylesheets: list[str], im
         raise UsageError(f"the EPUB cover template is not well-formed XHTML: {exc}", code="bad-template") from None
 
 
+def _book_cover_meta(book: Book) -> Meta:
+    """A book's cover shows its latest date and the sources of its articles."""
+    sources: dict[str, None] = {}
+    for doc in book.documents:
+        if doc.meta.source:
+            sources.setdefault(doc.meta.source.strip(), None)
+    names = list(sources)
+    source = "、".join(names[:3]) + ("等" if len(names) > 3 else "") if names else book.meta.source
+    return dataclasses.replace(book.meta, source=source)
+
+
 def _groups(book: Book, key: str) -> list[tuple[str, list[int]]]:
     """Article indexes grouped by date (oldest first, undated last) or by source (first seen first)."""
     groups: dict[str, list[int]] = {}
@@ -120,7 +132,8 @@ def write_epub(tree: Document | Book, ctx: Context) -> bytes:
 
     # Pages: cover, (book) contents, one chapter per article.
     cover_href = images.add(load_cover(ctx.options.cover_image, ctx), "cover") if ctx.options.cover_image else None
-    pages: list[tuple[str, str, Any]] = [("cover", "cover.xhtml", _cover_page(ctx, meta, title, sheets, cover_href))]
+    cover_meta = meta if isinstance(tree, Document) else _book_cover_meta(tree)
+    pages: list[tuple[str, str, Any]] = [("cover", "cover.xhtml", _cover_page(ctx, cover_meta, title, sheets, cover_href))]
     chapters: list[tuple[str, Entry]] = []
     for i, doc in enumerate(docs, 1):
         page = f"ch{i:03d}.xhtml"
@@ -197,7 +210,10 @@ def _embed_fonts(styles: list[Resource], pages: list[Any], nav_html: Any) -> Non
         for root in roots:
             for node in root.xpath(xpath, namespaces=ns):
                 found.update("".join(node.itertext()))
-        return "".join(sorted(c for c in found if not c.isspace()))
+        # Spaces, and the digits and bullets a reader draws for list markers, are not in the text
+        # nodes but must be in the font, or they show as boxes.
+        found.update(fonts.ALWAYS)
+        return "".join(sorted(c for c in found if c not in "\n\r\t"))
 
     chapters = pages[1:]
     wanted = [
@@ -208,7 +224,7 @@ def _embed_fonts(styles: list[Resource], pages: list[Any], nav_html: Any) -> Non
     ]
     used = []
     for face, text in wanted:
-        if not text:
+        if not set(text) - set(fonts.ALWAYS):
             continue
         data = fonts.subset_face(face, text)
         stem = face.file_name.rsplit(".", 1)[0]

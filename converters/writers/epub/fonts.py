@@ -30,6 +30,9 @@ SANS_BOLD_XPATH = (
     "//x:h1 | //x:h2 | //x:h3 | //x:h4 | //x:h5 | //x:h6 | //x:strong | //x:em | //x:*[@class='figure-label']"
 )
 
+#: Characters every subset keeps: the space, and what readers draw for list markers.
+ALWAYS = " \u00a0\u30000123456789.•◦▪·"
+
 
 @dataclass(frozen=True)
 class Face:

@@ -104,6 +104,7 @@ class Renderer:
 
     image_href: Callable[[str], str | None]
     heading_shift: int = 1
+    figures: int = 0
     headings: list[NavHeading] = field(default_factory=list)
 
     def inlines(self, parent: Any, nodes: tuple[Any, ...]) -> None:
@@ -174,8 +175,9 @@ def _paragraph(node: Paragraph, r: Renderer, parent: Any) -> None:
 
 
 def _figure(node: Figure, r: Renderer, parent: Any) -> None:
-    attrs = {"id": f"fig{node.number}"} if node.number is not None else {}
-    fig = el("figure", parent, **attrs)
+    # Ids count figures in order: a source's own numbers may repeat, ids must not.
+    r.figures += 1
+    fig = el("figure", parent, id=f"fig{r.figures}")
     if node.image is not None:
         href = r.image_href(node.image.src)
         if href is not None:
