@@ -296,9 +296,9 @@ def test_cover_image_is_the_cover_and_the_cover_page_is_linear(canonical_doc: Do
     assert first.get("idref") == "cover" and first.get("linear") is None
     page = xml(epub, "cover.xhtml")
     assert page.xpath("//x:img/@src", namespaces=NS) == [cover.get("href")]
-    assert "".join(page.xpath("//x:body", namespaces=NS)[0].itertext()).split() == [
-        canonical_doc.meta.title, canonical_doc.meta.subtitle, canonical_doc.meta.date, f"来源：{canonical_doc.meta.source}"
-    ]
+    meta = canonical_doc.meta
+    words = "".join(page.xpath("//x:body", namespaces=NS)[0].itertext()).split()
+    assert words == [meta.title, meta.subtitle, meta.date, f"来源：{meta.source}"]
 
 
 def test_unreadable_cover_is_a_usage_error(canonical_doc: Document, tmp_path: Path) -> None:

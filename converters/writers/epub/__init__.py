@@ -23,12 +23,12 @@ from converters.writers.epub import fonts
 from converters.writers.epub.nav import Entry, Landmark, heading_entries, nav_page, ncx
 from converters.writers.epub.package import (
     ImageStore,
+    Parts,
     Resource,
     identifier,
     load_cover,
     modified_time,
-    normalise_zip,
-    set_metadata,
+    package,
     title_of,
 )
 from converters.writers.epub.xhtml import HANDLERS, chapter_page, clean_text, meta_line, serialize
@@ -104,8 +104,6 @@ def _groups(book: Book, key: str) -> list[tuple[str, list[int]]]:
 
 def write_epub(tree: Document | Book, ctx: Context) -> bytes:
     """Render an article or a book as EPUB 3 bytes (reproducible for a fixed SOURCE_DATE_EPOCH)."""
-    from ebooklib import epub
-
     if isinstance(tree, Book) and not tree.documents:
         raise UsageError("a book needs at least one article", code="empty-book")
     if isinstance(tree, Book):
@@ -133,7 +131,8 @@ def write_epub(tree: Document | Book, ctx: Context) -> bytes:
     # Pages: cover, (book) contents, one chapter per article.
     cover_href = images.add(load_cover(ctx.options.cover_image, ctx), "cover") if ctx.options.cover_image else None
     cover_meta = meta if isinstance(tree, Document) else _book_cover_meta(tree)
-    pages: list[tuple[str, str, Any]] = [("cover", "cover.xhtml", _cover_page(ctx, cover_meta, title, sheets, cover_href))]
+    cover = _cover_page(ctx, cover_meta, title, sheets, cover_href)
+    pages: list[tuple[str, str, Any]] = [("cover", "cover.xhtml", cover)]
     chapters: list[tuple[str, Entry]] = []
     for i, doc in enumerate(docs, 1):
         page = f"ch{i:03d}.xhtml"
@@ -158,47 +157,15 @@ def write_epub(tree: Document | Book, ctx: Context) -> bytes:
     if ctx.options.embed_fonts:
         _embed_fonts(styles, [p[2] for p in pages], nav_html)
 
-    book = epub.EpubBook()
-    set_metadata(book, tree, title, uid)
-    spine: list[Any] = []
-    nav_item = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml")
-    nav_item.content = serialize(nav_html)
-    nav_item.properties = ["nav"]
-    for uid_, href, html in pages:
-        item = epub.EpubItem(uid=uid_, file_name=href, media_type="application/xhtml+xml", content=serialize(html))
-        item.properties = []
-        book.add_item(item)
-        spine.append(item)
-        if uid_ == "cover" and isinstance(tree, Book):
-            spine.append(nav_item)  # a periodical shows its contents page right after the cover
-    book.add_item(nav_item)
-    book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type="application/x-dtbncx+xml",
-                                content=ncx(entries, uid, title, lang)))
-    for res in [*styles, *images.resources.values()]:
-        item = epub.EpubItem(uid=res.uid, file_name=res.href, media_type=res.media_type, content=res.data)
-        item.properties = res.properties
-        book.add_item(item)
-    if cover_href is not None:
-        cover_item = book.get_item_with_href(cover_href)
-        cover_item.properties = ["cover-image"]
-        book.add_metadata(None, "meta", "", {"name": "cover", "content": cover_item.id})
-    book.spine = spine
-    book.guide = [{"href": m.href, "title": m.label, "type": {"bodymatter": "text"}.get(m.kind, m.kind)}
-                  for m in landmarks]
-
-    when = modified_time(meta, ctx)
-    out = io_bytes()
-    writer = epub.EpubWriter(out, book, {"epub3_landmark": False, "epub3_pages": False, "mtime": when})
-    writer.process()
-    writer.write()
-    return normalise_zip(out.getvalue(), when)
-
-
-def io_bytes() -> Any:
-    """A byte buffer for ebooklib's writer (which takes a file name or file object)."""
-    import io
-
-    return io.BytesIO()
+    nav_bytes, ncx_bytes = serialize(nav_html), ncx(entries, uid, title, lang)
+    parts = [(name, href, serialize(html)) for name, href, html in pages]
+    if isinstance(tree, Book):
+        parts.insert(1, ("nav", "nav.xhtml", nav_bytes))  # a periodical shows its contents after the cover
+    return package(
+        tree,
+        Parts(title, uid, parts, nav_bytes, ncx_bytes, [*styles, *images.resources.values()], cover_href, landmarks),
+        modified_time(meta, ctx),
+    )
 
 
 def _embed_fonts(styles: list[Resource], pages: list[Any], nav_html: Any) -> None:

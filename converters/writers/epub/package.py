@@ -188,6 +188,58 @@ def set_metadata(book: Any, tree: Document | Book, title: str, uid: str) -> None
         book.add_metadata("DC", "subject", keyword)
 
 
+@dataclass
+class Parts:
+    """Everything rendered, ready to package: pages in reading order as (id, href, bytes)."""
+
+    title: str
+    uid: str
+    pages: list[tuple[str, str, bytes]]
+    nav: bytes
+    ncx: bytes
+    resources: list[Resource]
+    cover_href: str | None
+    landmarks: list[Any]  # nav.Landmark: kind, href, label
+
+
+def package(tree: Document | Book, parts: Parts, when: dt.datetime) -> bytes:
+    """The EPUB file: ebooklib writes the package document and container, then the zip is normalised."""
+    from ebooklib import epub
+
+    book = epub.EpubBook()
+    set_metadata(book, tree, parts.title, parts.uid)
+    spine: list[Any] = []
+    for uid, href, content in parts.pages:
+        item = epub.EpubItem(uid=uid, file_name=href, media_type="application/xhtml+xml", content=content)
+        item.properties = ["nav"] if uid == "nav" else []
+        book.add_item(item)
+        spine.append(item)
+    if not any(uid == "nav" for uid, _, _ in parts.pages):
+        nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml", content=parts.nav)
+        nav.properties = ["nav"]
+        book.add_item(nav)
+    # The NCX gets the id "ncx": ebooklib names the spine's toc attribute after it.
+    ncx = epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type="application/x-dtbncx+xml", content=parts.ncx)
+    book.add_item(ncx)
+    for res in parts.resources:
+        item = epub.EpubItem(uid=res.uid, file_name=res.href, media_type=res.media_type, content=res.data)
+        item.properties = ["cover-image"] if res.href == parts.cover_href else res.properties
+        book.add_item(item)
+        if res.href == parts.cover_href:  # EPUB 2 readers find the cover through this meta
+            book.add_metadata(None, "meta", "", {"name": "cover", "content": res.uid})
+    book.spine = spine
+    # The EPUB 2 guide mirrors the landmarks for old readers ("text" is its name for bodymatter).
+    book.guide = [
+        {"href": m.href, "title": m.label, "type": "text" if m.kind == "bodymatter" else m.kind}
+        for m in parts.landmarks
+    ]
+    out = io.BytesIO()
+    writer = epub.EpubWriter(out, book, {"epub3_landmark": False, "epub3_pages": False, "mtime": when})
+    writer.process()
+    writer.write()
+    return normalise_zip(out.getvalue(), when)
+
+
 def normalise_zip(data: bytes, when: dt.datetime) -> bytes:
     """The zip rewritten reproducibly: ``mimetype`` first and stored, fixed times, modes and order."""
     stamp = max(when, ZIP_EPOCH).timetuple()[:6]
