@@ -354,3 +354,23 @@ def test_any_document_gives_wellformed_pages_with_its_text(doc: Document) -> Non
     assert len(page.xpath("//x:figcaption/x:span[@class='figure-label']", namespaces=NS)) == len(figures)
     ids = page.xpath("//@id")
     assert len(ids) == len(set(ids))
+
+
+def test_book_command_makes_one_chapter_per_article(tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    from converters.cli import main
+
+    folder = tmp_path / "articles"
+    shutil.copytree(FIXTURES / "images", folder / "images")
+    for path in ARTICLES:
+        shutil.copy(path, folder / path.name)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    out = tmp_path / "book.epub"
+    assert main(["book", str(folder), "-o", str(out), "--title", "合集", "--group-by", "source"]) == 0
+    epub = out.read_bytes()
+    assert xml(epub, "content.opf").xpath("//dc:title/text()", namespaces=OPF) == ["合集"]
+    with zipfile.ZipFile(io.BytesIO(epub)) as z:
+        assert sorted(n for n in z.namelist() if n.startswith("EPUB/ch")) == [
+            f"EPUB/ch{i:03d}.xhtml" for i in range(1, len(ARTICLES) + 1)
+        ]

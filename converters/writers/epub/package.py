@@ -188,6 +188,27 @@ def set_metadata(book: Any, tree: Document | Book, title: str, uid: str) -> None
         book.add_metadata("DC", "subject", keyword)
 
 
+def set_accessibility(book: Any, has_images: bool) -> None:
+    """Accessibility metadata (EPUB Accessibility 1.1) for catalogues and reading systems.
+
+    Headings, a contents list and numbered captions are always there; pictures, when there are
+    any, carry alt text or their caption.
+    """
+    pairs = [("schema:accessMode", "textual")]
+    if has_images:
+        pairs.append(("schema:accessMode", "visual"))
+    pairs += [
+        ("schema:accessModeSufficient", "textual"),
+        ("schema:accessibilityFeature", "structuralNavigation"),
+        ("schema:accessibilityFeature", "tableOfContents"),
+    ]
+    if has_images:
+        pairs.append(("schema:accessibilityFeature", "alternativeText"))
+    pairs.append(("schema:accessibilityHazard", "none"))
+    for prop, value in pairs:
+        book.add_metadata(None, "meta", value, {"property": prop})
+
+
 @dataclass
 class Parts:
     """Everything rendered, ready to package: pages in reading order as (id, href, bytes)."""
@@ -208,6 +229,7 @@ def package(tree: Document | Book, parts: Parts, when: dt.datetime) -> bytes:
 
     book = epub.EpubBook()
     set_metadata(book, tree, parts.title, parts.uid)
+    set_accessibility(book, any(r.media_type.startswith("image/") for r in parts.resources))
     spine: list[Any] = []
     for uid, href, content in parts.pages:
         item = epub.EpubItem(uid=uid, file_name=href, media_type="application/xhtml+xml", content=content)
