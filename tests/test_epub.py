@@ -374,3 +374,25 @@ def test_book_command_makes_one_chapter_per_article(tmp_path: Path, monkeypatch)
         assert sorted(n for n in z.namelist() if n.startswith("EPUB/ch")) == [
             f"EPUB/ch{i:03d}.xhtml" for i in range(1, len(ARTICLES) + 1)
         ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("harfbuzz", [True, False], ids=["harfbuzz", "fonttools"])
+def test_font_subsets_are_reproducible_with_either_subsetter(harfbuzz: bool, monkeypatch) -> None:
+    from fontTools.ttLib import TTFont
+
+    from converters.writers.epub import fonts
+
+    if not harfbuzz:
+        monkeypatch.setitem(sys.modules, "uharfbuzz", None)  # import fails: the fontTools path
+    else:
+        pytest.importorskip("uharfbuzz")
+    text = "港口新航线开通，首班货轮满载出港。"
+    first, second = fonts.subset_face(fonts.SANS_BOLD, text), fonts.subset_face(fonts.SANS_BOLD, text)
+    assert first == second
+    font = TTFont(io.BytesIO(first))
+    assert {ord(c) for c in text} <= set(font.getBestCmap())
+    assert font["OS/2"].usWeightClass == 700
+    # The subset keeps the face's own date: a build-time stamp would make every build differ.
+    path, index = fonts.locate(fonts.SANS_BOLD.pattern)
+    assert font["head"].modified == TTFont(path, fontNumber=index, lazy=True)["head"].modified

@@ -86,7 +86,8 @@ def _subset_fonttools(path: str, index: int, chars: str) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(path, fontNumber=index, lazy=True)
+    # recalcTimestamp=False: saving would otherwise stamp head.modified with the current time.
+    font = TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False)
     options = subset.Options()
     options.hinting = False
     options.layout_features = ["*"]  # keep vert, halt, locl… the reader may use them
