@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import io
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -357,8 +358,6 @@ def test_any_document_gives_wellformed_pages_with_its_text(doc: Document) -> Non
 
 
 def test_book_command_makes_one_chapter_per_article(tmp_path: Path, monkeypatch) -> None:
-    import shutil
-
     from converters.cli import main
 
     folder = tmp_path / "articles"
@@ -396,3 +395,23 @@ def test_font_subsets_are_reproducible_with_either_subsetter(harfbuzz: bool, mon
     # The subset keeps the face's own date: a build-time stamp would make every build differ.
     path, index = fonts.locate(fonts.SANS_BOLD.pattern)
     assert font["head"].modified == TTFont(path, fontNumber=index, lazy=True)["head"].modified
+
+
+def test_webp_becomes_png_and_a_cover_shared_with_a_figure_is_stored_once(tmp_path: Path) -> None:
+    from PIL import Image as PILImage
+
+    PILImage.new("RGB", (40, 30), (200, 30, 30)).save(tmp_path / "red.webp", format="WEBP")
+    shutil.copy(FIXTURES / "images" / "photo.jpg", tmp_path / "photo.jpg")
+    doc = Document(
+        Meta(title="格式"),
+        (Figure(Image("red.webp", "红色"), (Text("网页图片"),)), Figure(Image("photo.jpg", "照片"), (Text("照片"),))),
+    )
+    opts = Options(source_date_epoch=EPOCH, cover_image=tmp_path / "photo.jpg")
+    epub = write_epub(doc, Context(options=opts, base_dir=tmp_path))
+    items = xml(epub, "content.opf").xpath("//opf:item[starts-with(@media-type, 'image/')]", namespaces=OPF)
+    assert sorted(i.get("media-type") for i in items) == ["image/jpeg", "image/png"]
+    (jpeg,) = [i for i in items if i.get("media-type") == "image/jpeg"]
+    assert jpeg.get("properties") == "cover-image"
+    with zipfile.ZipFile(io.BytesIO(epub)) as z:
+        png = next(i for i in items if i.get("media-type") == "image/png")
+        assert z.read("EPUB/" + png.get("href")).startswith(b"\x89PNG")

@@ -129,7 +129,7 @@ def write_epub(tree: Document | Book, ctx: Context) -> bytes:
     sheets = [s.href for s in styles]
 
     # Pages: cover, (book) contents, one chapter per article.
-    cover_href = images.add(load_cover(ctx.options.cover_image, ctx), "cover") if ctx.options.cover_image else None
+    cover_href = images.add(load_cover(ctx.options.cover_image, ctx)) if ctx.options.cover_image else None
     cover_meta = meta if isinstance(tree, Document) else _book_cover_meta(tree)
     cover = _cover_page(ctx, cover_meta, title, sheets, cover_href)
     pages: list[tuple[str, str, Any]] = [("cover", "cover.xhtml", cover)]

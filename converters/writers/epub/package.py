@@ -109,14 +109,14 @@ class ImageStore:
         self.by_src: dict[str, str | None] = {}
         self.resources: dict[str, Resource] = {}
 
-    def add(self, image: LoadedImage, stem: str = "") -> str:
-        """The book href of ``image``, adding it the first time."""
+    def add(self, image: LoadedImage) -> str:
+        """The book href of ``image``, adding it the first time (the same picture is stored once)."""
         if image.mime not in CORE_IMAGE_TYPES:
             image = as_png_or_jpeg(image)
         digest = hashlib.sha256(image.data).hexdigest()[:16]
-        href = f"images/{stem or digest}{image.extension}"
+        href = f"images/{digest}{image.extension}"
         if href not in self.resources:
-            self.resources[href] = Resource(f"img-{stem or digest}", href, image.mime, image.data)
+            self.resources[href] = Resource(f"img-{digest}", href, image.mime, image.data)
         return href
 
     def href(self, src: str) -> str | None:
