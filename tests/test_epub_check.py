@@ -113,8 +113,8 @@ def test_epubcheck_reports_nothing(reports: dict[tuple[str, str], dict[str, Any]
     assert_clean(report)
 
 
-@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(docs=st.lists(documents, min_size=2, max_size=4))
+@settings(max_examples=1, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(docs=st.lists(documents, min_size=3, max_size=6))
 def test_any_documents_make_a_valid_book(docs: list[Document], tmp_path_factory: pytest.TempPathFactory) -> None:
     jar = pypi_jar()
     if jar is None or shutil.which("java") is None:
