@@ -72,7 +72,8 @@ def read_html(data: bytes, ctx: Context) -> Document:
     date = merged.get("date") or meta.url_date(merged.get("url")) or meta.iso_date(page_text)
     if date:
         merged["date"] = date
-    author = merged.get("author") or merged.get("editor")
+    # Pages without a byline credit their 责任编辑 only (as fundus and GNE read them): use that.
+    author = merged.get("author") or merged.get("author_late") or merged.get("editor")
     doc_meta = Meta(
         title=title,
         date=merged.get("date"),
