@@ -334,3 +334,12 @@ def test_url_date(url: str | None, expected: str | None) -> None:
 )
 def test_byline_lines(line: str, expected: dict[str, str]) -> None:
     assert from_text([line]) == expected
+
+
+def test_teaser_cards_are_dropped_but_link_led_paragraphs_stay() -> None:
+    doc, _ = read("teaser_cards.html")
+    text = body_text(doc)
+    assert "读书节" not in text and "本市要闻" not in text
+    paragraphs = query(doc, Paragraph)
+    assert len(paragraphs) == 5
+    assert [link.url for link in query(doc, Link)] == [f"https://example.org/org{i}" for i in range(3)]

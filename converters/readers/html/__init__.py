@@ -62,6 +62,7 @@ def read_html(data: bytes, ctx: Context) -> Document:
     title = found.get("title")
     zone = tidy.byline_zone(body, title)
     content.drop_boilerplate(body)
+    content.drop_teaser_lists(body)
     builder = _image_resolver(ctx, found.get("url"))
     blocks = [block for element in content.article_elements(body) for block in builder.blocks(element)]
     blocks, from_body = tidy.tidy(blocks, title)
