@@ -19,7 +19,7 @@ from converters.context import Context
 from converters.readers.html import read_html
 from converters.readers.html.decoding import declared_charset
 from converters.readers.html.dom import safe_url
-from converters.readers.html.meta import iso_date, strip_site_suffix, url_date
+from converters.readers.html.meta import from_text, iso_date, strip_site_suffix, url_date
 from converters.tree import Credit, Document, Figure, Heading, Image, Link, List, Paragraph, dumps, plain_text, query
 from tests.conftest import FIXTURES, ROOT
 from tests.golden import assert_golden
@@ -314,3 +314,32 @@ def test_comments_without_class_names_and_site_notice_are_cut() -> None:
 )
 def test_url_date(url: str | None, expected: str | None) -> None:
     assert url_date(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("2024-01-01 来源：滨海日报 作者：林晓燕", {"date": "2024-01-01", "source": "滨海日报", "author": "林晓燕"}),
+        ("文/记者 张三 李四", {"author": "张三 李四"}),
+        ("作者：张三来源：滨海日报", {"author": "张三", "source": "滨海日报"}),
+        ("本报记者 王五 通讯员 赵六", {"author": "王五"}),
+        ("文丨特约评论员 韩冬", {"author": "韩冬"}),
+        ("（责编：周文、李青）", {"editor": "周文 李青"}),
+        ("记者 王海 摄", {}),  # a photographer, not the author
+        ("作者：滨海日报", {"source_fallback": "滨海日报"}),  # an outlet, not a person
+        ("作者：市经济研究中心世界经济研究部部长", {}),  # a job title, not a name
+        ("记者从市港航管理局获悉", {}),  # running text, not a byline
+        ("首页 作者 编辑 登录", {}),  # menu words are never names
+    ],
+)
+def test_byline_lines(line: str, expected: dict[str, str]) -> None:
+    assert from_text([line]) == expected
+
+
+def test_teaser_cards_are_dropped_but_link_led_paragraphs_stay() -> None:
+    doc, _ = read("teaser_cards.html")
+    text = body_text(doc)
+    assert "读书节" not in text and "本市要闻" not in text
+    paragraphs = query(doc, Paragraph)
+    assert len(paragraphs) == 5
+    assert [link.url for link in query(doc, Link)] == [f"https://example.org/org{i}" for i in range(3)]

@@ -62,6 +62,7 @@ def read_html(data: bytes, ctx: Context) -> Document:
     title = found.get("title")
     zone = tidy.byline_zone(body, title)
     content.drop_boilerplate(body)
+    content.drop_teaser_lists(body)
     builder = _image_resolver(ctx, found.get("url"))
     blocks = [block for element in content.article_elements(body) for block in builder.blocks(element)]
     blocks, from_body = tidy.tidy(blocks, title)
@@ -72,7 +73,8 @@ def read_html(data: bytes, ctx: Context) -> Document:
     date = merged.get("date") or meta.url_date(merged.get("url")) or meta.iso_date(page_text)
     if date:
         merged["date"] = date
-    author = merged.get("author") or merged.get("editor")
+    # Pages without a byline credit their 责任编辑 only (as fundus and GNE read them): use that.
+    author = merged.get("author") or merged.get("author_late") or merged.get("editor")
     doc_meta = Meta(
         title=title,
         date=merged.get("date"),

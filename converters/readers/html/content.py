@@ -11,6 +11,7 @@ and climbs to its parent when the parent holds substantially more article-like t
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from lxml import etree
 
@@ -45,6 +46,9 @@ _PUNCT = re.compile(r"[，。、；！？：,;.!?]")
 #: Boilerplate containers are removed only while they are smaller than this share of the page's
 #: text: a misleading class name on the article's own wrapper must not delete the article.
 _MAX_BOILERPLATE_SHARE = 0.3
+#: A teaser list has at least this many cards, each at most this long.
+_MIN_CARDS = 3
+_MAX_CARD_CHARS = 300
 
 
 def class_names(el: etree._Element) -> str:
@@ -111,6 +115,45 @@ def drop_boilerplate(body: etree._Element) -> None:
             remove(el)
     for el in list(body.iter("aside", "footer")):
         if el.getparent() is not None and len(text_of(el)) / total < _MAX_BOILERPLATE_SHARE:
+            remove(el)
+
+
+def _starts_with_link(el: etree._Element) -> bool:
+    """True when the first visible text of ``el`` sits inside a link (a teaser card's headline)."""
+    for text in el.xpath(".//text()[normalize-space()]"):
+        owner = text.getparent()
+        if text.is_tail:  # tail text belongs to the element's parent, not the element
+            owner = owner.getparent()
+        node = owner
+        while node is not None and node is not el:
+            if node.tag == "a":
+                return True
+            node = node.getparent()
+        return bool(el.tag == "a")
+    return False
+
+
+def drop_teaser_lists(body: etree._Element) -> None:
+    """Remove lists of other articles: runs of look-alike cards, each led by a linked headline.
+
+    Such lists (hot news, "more from this channel") carry summaries with as much punctuation as
+    the article, so scoring alone cannot reject them; their shape can. A container goes when at
+    least three of its children share one tag and class, and most of those start with a link.
+    """
+    for el in list(body.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None or el.find(".//h1") is not None:
+            continue
+        kids = [c for c in el if isinstance(c.tag, str)]
+        if len(kids) < _MIN_CARDS:
+            continue
+        shapes = Counter((c.tag, c.get("class") or "") for c in kids)
+        shape, count = shapes.most_common(1)[0]
+        # Paragraph runs are never cards: a digest article may lead each paragraph with a link.
+        if count < _MIN_CARDS or count < 0.6 * len(kids) or shape[0] == "p":
+            continue
+        cards = [c for c in kids if (c.tag, c.get("class") or "") == shape]
+        led = [c for c in cards if len(text_of(c)) <= _MAX_CARD_CHARS and _starts_with_link(c)]
+        if len(led) >= 0.6 * len(cards):
             remove(el)
 
 

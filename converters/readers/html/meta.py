@@ -144,8 +144,18 @@ def strip_site_suffix(title: str, headline: str | None = None) -> str:
 _NEXT_LABEL = re.compile(
     r"(?:[来來]源|[责責]任?[编編]|[编編][辑輯]|[发發]布|[时時][间間]|日期|字号|[记記]者|通[讯訊]|摄影?|报道|本报|\d)"
 )
+MAX_CJK_NAME_CHARS = 6
+MAX_OTHER_NAME_CHARS = 20
 #: Role words that sit between a label and the names ("文/记者 张三").
 _ROLE_WORDS = frozenset({"记者", "記者", "本报记者", "通讯员", "实习生", "特约评论员", "评论员", "摄影", "摄"})
+
+
+def _name_like(token: str) -> bool:
+    """Chinese names are two to four characters (six with a compound surname and padding);
+    transliterated ones join parts with a middle dot; longer runs are job titles or organisations."""
+    if re.search(r"[\u4e00-\u9fff]", token) and not re.search(r"[·•]", token):
+        return len(token) <= MAX_CJK_NAME_CHARS
+    return len(token) <= MAX_OTHER_NAME_CHARS
 
 
 def clean_name(raw: str) -> str | None:
@@ -156,7 +166,7 @@ def clean_name(raw: str) -> str | None:
             raw = raw[len(role):].strip()
     raw = _NEXT_LABEL.split(raw, maxsplit=1)[0]
     names = [n.strip(" ·") for n in re.split(r"[、，,/\s]+", raw) if n.strip(" ·")]
-    names = [n for n in names if n not in _MENU_WORDS and not n.endswith(tuple(_ROLE_WORDS)) and len(n) <= 20]
+    names = [n for n in names if n not in _MENU_WORDS and not n.endswith(tuple(_ROLE_WORDS)) and _name_like(n)]
     if not names:
         return None
     return " ".join(names)

@@ -41,6 +41,7 @@ _RELATED = re.compile(
 _EDITOR = re.compile(
     r"^[\[【(（]?\s*(?:[责責]任[编編][辑輯]|[责責][编編]|[编編][辑輯]|审核|审读|监制|校对|排版|策划)\s*[:：丨|/]"
 )
+_EDITOR_ANYWHERE = re.compile(r"[责責]任[编編][辑輯]\s*[:：]|[(（【\[][责責][编編]\s*[:：]")
 #: A byline line: short, and built around a date or a 来源/作者/记者 label.
 _BYLINE = re.compile(
     r"[来來]源\s*[:：]|作者\s*[:：]|[记記]者\s*[:：]|[发發]布(?:[时時][间間]|日期)|[时時][间間]\s*[:：]|[编編][辑輯]\s*[:：]|"
@@ -106,7 +107,7 @@ def tidy(blocks: list[Block], title: str | None) -> tuple[list[Block], dict[str,
             continue
         if isinstance(block, Heading) and all(isinstance(i, Link) for i in block.children):
             continue
-        if _EDITOR.match(text) and len(text) <= MAX_BYLINE_CHARS:
+        if (_EDITOR.match(text) or _EDITOR_ANYWHERE.search(text)) and len(text) <= MAX_BYLINE_CHARS:
             for key, value in meta.from_text([text]).items():
                 found.setdefault(key, value)
             out.append(Credit((Text(text),)))
@@ -117,6 +118,12 @@ def tidy(blocks: list[Block], title: str | None) -> tuple[list[Block], dict[str,
             continue
         if isinstance(block, List) and all(_all_links(b) for item in block.children for b in item.children):
             continue
+        if seen_text and isinstance(block, Paragraph) and len(text) <= MAX_BYLINE_CHARS:
+            # A closing byline line ("本报记者 张三", "作者：李四") names the author when the top did not;
+            # the line itself stays, as printed.
+            late = meta.from_text([text]).get("author")
+            if late:
+                found.setdefault("author_late", late)
         if isinstance(block, Paragraph) and len(text) > MAX_BYLINE_CHARS // 2:
             seen_text = True
         out.append(block)
