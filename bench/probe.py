@@ -86,17 +86,20 @@ def probe_capture_pdf(outdir: str, *sources: str) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     captured = 0
     css: list[dict[str, Any]] = []
+    times: list[float] = []
     for i, source in enumerate(sources):
         calls.clear()
+        started = time.perf_counter()
         if main(["convert", source, "-o", str(out / f"{i:04d}.pdf")]) != 0:
             continue
+        times.append(time.perf_counter() - started)
         html = [c for c in calls if c["kind"] == "html" and c["text"]]
         # A writer that parses its style sheets once per process shows them only the first time.
         css = [c for c in calls if c["kind"] == "css" and c["text"]] or css
         if html:
             (out / f"{i:04d}.json").write_text(json.dumps({"html": html[-1], "css": css}, ensure_ascii=False))
             captured += 1
-    return {"captured": captured}
+    return {"captured": captured, "times": times}
 
 
 def probe_weasyprint(capturedir: str, count: str) -> dict[str, Any]:
