@@ -194,7 +194,8 @@ def build(
 
             run_dask(scheduler, todo, options, fmts, done)
         elif jobs <= 1 or len(todo) <= 1:
-            warm_up(fmts)
+            if len(todo) > 1:  # one article gains nothing from a warm-up
+                warm_up(fmts)
             for job in todo:
                 done(convert_article(job, options))
         else:

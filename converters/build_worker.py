@@ -25,6 +25,7 @@ from converters import pipeline
 from converters.context import Context, Options
 from converters.errors import PressroomError
 from converters.output import write_atomic
+from converters.tree import Document, Heading, Meta, Paragraph, Text
 
 
 @dataclass(frozen=True)
@@ -136,12 +137,37 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 
 def warm_up(formats: list[str]) -> None:
-    """Import the writers once per process so the first article does not pay for it."""
+    """Load, once per process, what every article would otherwise load the first time it is needed.
+
+    Readers, image plug-ins and the CJK codecs are imported, and a small article is rendered in each
+    format, so the writers' lazy state (WeasyPrint and its font configuration, parsed style sheets,
+    templates) exists before the first real article. Output bytes do not depend on it.
+    """
+    import codecs
+
     from converters import registry
 
+    for name in registry.READERS:
+        with contextlib.suppress(Exception):  # a broken reader is reported per article that needs it
+            registry.get_reader(name)
+    for encoding in ("gb18030", "gbk", "big5"):
+        codecs.lookup(encoding)
+    with contextlib.suppress(ImportError):
+        from PIL import Image
+
+        Image.init()
     for fmt in formats:
         with contextlib.suppress(Exception):  # reported per article, where the user sees which one
-            registry.get_writer(fmt)
+            pipeline.render(WARM_UP_ARTICLE, fmt, Context())
+
+
+WARM_UP_ARTICLE = Document(
+    meta=Meta(title="预热：排版测试", date="2024-01-01", source="Pressroom"),
+    blocks=(
+        Heading(2, (Text("小标题 Heading 1"),)),
+        Paragraph((Text("这是一段用于预热字体与样式的中文文字，含有标点“引号”、数字 2024 和 Latin letters。"),)),
+    ),
+)
 
 
 def _worker_loop(tasks: Queue[tuple[int, Job] | None], results: Queue[tuple[str, int, object]],
