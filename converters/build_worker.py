@@ -1,6 +1,7 @@
-"""One article of a batch build: read it once, render every requested format, write atomically.
+"""One article of a batch build (read it once, render every format, write atomically) and the pool.
 
-This is the unit of work that ``pressroom build`` hands to a worker process (or a Dask worker).
+:func:`convert_article` is the unit of work that ``pressroom build`` hands to a worker process of
+:func:`run_pool` (or to a Dask worker).
 It never raises for a bad article: failures come back as data, so one broken file cannot stop the
 batch. Only interrupts (KeyboardInterrupt, SystemExit from SIGTERM) escape, and
 :func:`~converters.output.write_atomic` removes its temporary file on the way out.

@@ -343,3 +343,36 @@ def test_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert "failed" in text and "bad.json" in text  # the failure is printed above the bar
     assert "[1/4]" not in text  # no log lines on a terminal
     assert "converted 3, skipped 0 (up to date), failed 1" in out.decode()
+
+
+CRASHING_WRITER = '''
+import os
+from converters.tree import dumps
+
+def write_crash(tree, ctx):
+    if "坏" in (tree.meta.title or ""):
+        os._exit(3)  # as a crashing C library would take the process down
+    return dumps(tree)
+'''
+
+
+def test_a_worker_that_dies_costs_one_article_and_the_build_goes_on(tmp_path: Path) -> None:
+    # A plug-in writer (found through its entry point) that kills its process on one article.
+    plugins = tmp_path / "plugins"
+    (plugins / "crashwriter-0.1.dist-info").mkdir(parents=True)
+    (plugins / "crashwriter-0.1.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: crashwriter\n"
+                                                                   "Version: 0.1\n")
+    (plugins / "crashwriter-0.1.dist-info" / "entry_points.txt").write_text(
+        "[pressroom.writers]\ncrash = crashwriter:write_crash\n")
+    (plugins / "crashwriter.py").write_text(CRASHING_WRITER)
+    write_corpus(tmp_path / "src", 6)
+    bad = dataclasses.replace(article(99), meta=Meta(title="坏稿"))
+    (tmp_path / "src" / "bad.json").write_text(dumps(bad), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{plugins}"}
+    cmd = [sys.executable, "-m", "converters", "build", str(tmp_path / "src"), "-o", str(tmp_path / "out"),
+           "--to", "crash", "-j", "2"]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert "converted 6, skipped 0 (up to date), failed 1" in proc.stdout
+    assert "bad.json -> crash: the worker process died (exit code 3)" in proc.stdout
+    assert len(list((tmp_path / "out").rglob("*.crash"))) == 6
