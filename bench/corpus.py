@@ -84,10 +84,14 @@ def readable(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return good, notes
 
 
-def assemble(dest: Path, count: int) -> tuple[list[Path], list[str]]:
-    """Copy ``count`` articles into ``dest`` (repeating pages under new names); return them and notes."""
+def assemble(dest: Path, count: int, distinct: int | None = None) -> tuple[list[Path], list[str]]:
+    """Copy ``count`` articles into ``dest`` (repeating pages under new names); return them and notes.
+
+    ``distinct`` limits how many different pages the repetition cycles through.
+    """
     sources, notes = candidate_sources()
     sources, bad = readable(sources)
+    sources = sources[:distinct] if distinct else sources
     notes += bad
     if not sources:
         raise SystemExit("bench: no readable article at all")

@@ -1,6 +1,7 @@
 """Workloads the benchmark runs in fresh processes, so each starts cold as a user's command would.
 
     probe.py build SRC OUT FORMATS JOBS          a pressroom build; JSON timings and memory on stdout
+    probe.py memory SRC OUT FORMATS N             one worker converting N articles; peak RSS after each
     probe.py convert-repeat INPUT OUTPUT N        pressroom convert N times in one process; JSON times
     probe.py capture-pdf OUTDIR INPUT...          render PDFs, keeping the HTML/CSS given to WeasyPrint
     probe.py weasyprint CAPTUREDIR N              stock WeasyPrint on captured HTML/CSS (never imports
@@ -41,6 +42,27 @@ def probe_build(src: str, out: str, formats: str, jobs: str) -> dict[str, Any]:
         "render_seconds": dict(render),
         "memory": {str(k): v for k, v in memory.items()},
     }
+
+
+def probe_memory(src: str, out: str, formats: str, count: str) -> dict[str, Any]:
+    """One worker's life: warm up, then convert the articles in name order, as a worker does.
+
+    The corpus cycles through a fixed set of articles, so after the first cycle any growth of the
+    peak is memory the worker keeps (leaks, unbounded caches), not a bigger article arriving late.
+    """
+    from converters.build import OUTPUT_EXTENSIONS
+    from converters.build_worker import Job, convert_article, memory_kib, warm_up
+    from converters.context import Options
+
+    fmts = formats.split(",")
+    warm_up(fmts)
+    samples: list[tuple[int, int]] = []
+    started = time.perf_counter()
+    for path in sorted(Path(src).glob("[0-9]*"))[: int(count)]:
+        outputs = tuple((f, Path(out) / (path.stem + OUTPUT_EXTENSIONS[f])) for f in fmts)
+        convert_article(Job(path, outputs), Options())
+        samples.append(memory_kib())
+    return {"seconds": time.perf_counter() - started, "memory": {"worker": samples}}
 
 
 def probe_convert_repeat(source: str, output: str, count: str) -> dict[str, Any]:
@@ -130,6 +152,7 @@ def probe_weasyprint(capturedir: str, count: str) -> dict[str, Any]:
 
 COMMANDS = {
     "build": probe_build,
+    "memory": probe_memory,
     "convert-repeat": probe_convert_repeat,
     "capture-pdf": probe_capture_pdf,
     "weasyprint": probe_weasyprint,
