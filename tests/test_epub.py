@@ -22,7 +22,7 @@ from lxml import etree
 from converters import pipeline
 from converters.context import Context, Options
 from converters.errors import UsageError
-from converters.tree import Book, Document, Figure, Heading, Image, Meta, Paragraph, Text, plain_text, query
+from converters.tree import Book, Document, Figure, Heading, Image, Link, Meta, Paragraph, Text, plain_text, query
 from converters.writers.epub import write_epub
 from converters.writers.epub.package import title_of
 from tests.conftest import FIXTURES, ROOT, SAMPLE
@@ -416,3 +416,35 @@ def test_webp_becomes_png_and_a_cover_shared_with_a_figure_is_stored_once(tmp_pa
     with zipfile.ZipFile(io.BytesIO(epub)) as z:
         png = next(i for i in items if i.get("media-type") == "image/png")
         assert z.read("EPUB/" + png.get("href")).startswith(b"\x89PNG")
+
+
+def test_control_characters_and_unsafe_links_do_not_reach_the_xml() -> None:
+    doc = Document(
+        Meta(title="标题\x01里有\ufffe控制符", source="来\x01源"),
+        (
+            Paragraph(
+                (Text("正文\x08一段"), Link((Text("脚本"),), "javascript:alert(1)"), Link((Text("站内"),), "/a b.html"))
+            ),
+            Paragraph((Link((Text("外链"),), "https://example.cn/新闻 1.html"),)),
+        ),
+    )
+    epub, _ = build(doc)
+    page = xml(epub, "ch001.xhtml")
+    assert page.xpath("//x:h1/text()", namespaces=NS) == ["标题里有控制符"]
+    assert page.xpath("//x:a/@href", namespaces=NS) == ["https://example.cn/%E6%96%B0%E9%97%BB%201.html"]
+    assert "".join(page.xpath("//x:section/x:p", namespaces=NS)[0].itertext()) == "正文一段脚本站内"
+    assert xml(epub, "content.opf").xpath("//dc:creator/text()", namespaces=OPF) == ["来源"]
+
+
+def test_headings_nest_in_the_contents_by_level() -> None:
+    doc = Document(
+        Meta(title="层级"),
+        tuple(Heading(level, (Text(name),)) for level, name in [(1, "一"), (3, "一之一"), (2, "一之二"), (1, "二")]),
+    )
+    nav = xml(build(doc)[0], "nav.xhtml")
+    top = nav.xpath("//x:nav[@epub:type='toc']/x:ol/x:li/x:ol/x:li", namespaces=NS)
+    tree = [(li.xpath("string(x:a)", namespaces=NS), li.xpath("x:ol/x:li/x:a/text()", namespaces=NS)) for li in top]
+    assert tree == [("一", ["一之一", "一之二"]), ("二", [])]
+    page = xml(build(doc)[0], "ch001.xhtml")  # level-1 headings move down one: h1 is the title
+    levels = page.xpath("//x:section/*[starts-with(local-name(), 'h') and local-name() != 'header']", namespaces=NS)
+    assert [h.tag.split("}")[1] for h in levels] == ["h2", "h4", "h3", "h2"]
