@@ -394,7 +394,7 @@ def test_font_subsets_are_reproducible_with_either_subsetter(harfbuzz: bool, mon
     assert {ord(c) for c in text} <= set(font.getBestCmap())
     assert font["OS/2"].usWeightClass == 700
     # The subset keeps the face's own date: a build-time stamp would make every build differ.
-    path, index = fonts.locate(fonts.SANS_BOLD.pattern)
+    path, index, _ = fonts.locate(fonts.SANS_BOLD.pattern)
     assert font["head"].modified == TTFont(path, fontNumber=index, lazy=True)["head"].modified
 
 
@@ -448,3 +448,25 @@ def test_headings_nest_in_the_contents_by_level() -> None:
     page = xml(build(doc)[0], "ch001.xhtml")  # level-1 headings move down one: h1 is the title
     levels = page.xpath("//x:section/*[starts-with(local-name(), 'h') and local-name() != 'header']", namespaces=NS)
     assert [h.tag.split("}")[1] for h in levels] == ["h2", "h4", "h3", "h2"]
+
+
+def test_chosen_faces_lead_the_stacks_and_are_the_ones_embedded(canonical_doc: Document) -> None:
+    from fontTools.ttLib import TTFont
+
+    epub = build(canonical_doc, font_serif="Noto Serif CJK TC")[0]
+    css = part(epub, "styles/fonts.css")
+    assert 'html {\n  font-family: "Noto Serif CJK TC", "Noto Serif CJK SC"' in css
+    assert "@font-face" not in css
+    assert xml(epub, "ch001.xhtml").xpath("//x:link/@href", namespaces=NS) == ["styles/style.css", "styles/fonts.css"]
+    epub = build(canonical_doc, font_serif="Noto Serif CJK TC", embed_fonts=True)[0]
+    assert 'html {\n  font-family: "Pressroom Serif", "Noto Serif CJK TC"' in part(epub, "styles/fonts.css")
+    with zipfile.ZipFile(io.BytesIO(epub)) as z:
+        assert TTFont(io.BytesIO(z.read("EPUB/fonts/serif.otf")))["name"].getDebugName(1) == "Noto Serif CJK TC"
+        assert TTFont(io.BytesIO(z.read("EPUB/fonts/sans.otf")))["name"].getDebugName(1) == "Noto Sans CJK SC"
+
+
+def test_embedding_a_missing_font_says_what_to_do(canonical_doc: Document) -> None:
+    from converters.errors import EnvironmentProblem
+
+    with pytest.raises(EnvironmentProblem, match="not found"):
+        build(canonical_doc, font_sans="No Such Font 123", embed_fonts=True)
