@@ -194,9 +194,20 @@ def toc_labels(nav: etree._Element) -> list[str]:
     return [" ".join(a.itertext()) for a in nav.xpath("//x:nav[@epub:type='toc']//x:a", namespaces=NS)]
 
 
-def test_nav_lists_the_title_then_the_headings(canonical_doc: Document, canonical_epub: bytes) -> None:
+def flatten_toc(entries) -> list[str]:  # type: ignore[no-untyped-def]
+    out: list[str] = []
+    for entry in entries:
+        if isinstance(entry, tuple):
+            out += [entry[0].title, *flatten_toc(entry[1])]
+        else:
+            out.append(entry.title)
+    return out
+
+
+def test_nav_lists_the_title_then_the_headings(canonical_doc: Document, canonical_epub: bytes, tmp_path: Path) -> None:
     headings = [plain_text(h) for h in query(canonical_doc, Heading)]
     assert toc_labels(xml(canonical_epub, "nav.xhtml")) == [canonical_doc.meta.title, *headings]
+    assert flatten_toc(read_back(canonical_epub, tmp_path).toc) == [canonical_doc.meta.title, *headings]
     ncx_labels = xml(canonical_epub, "toc.ncx").xpath("//n:navLabel/n:text/text()", namespaces={"n": "http://www.daisy.org/z3986/2005/ncx/"})
     assert ncx_labels == [canonical_doc.meta.title, *headings]
     landmarks = xml(canonical_epub, "nav.xhtml").xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
