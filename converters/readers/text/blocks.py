@@ -33,8 +33,14 @@ def _is_caption_cue(text: str) -> bool:
 
 
 def _short(text: str) -> bool:
-    """A candidate heading or caption: short and without sentence-final punctuation."""
-    return len(text) <= SHORT_MAX and not p.FINAL_PUNCT.search(text) and not p.CLAUSE_PUNCT.search(text)
+    """A candidate heading or caption: short, without sentence punctuation, not a lead-in (…：)."""
+    if len(text) > SHORT_MAX or p.FINAL_PUNCT.search(text) or p.CLAUSE_PUNCT.search(text):
+        return False
+    return not text.endswith(("：", ":"))
+
+
+def _is_byline(text: str) -> bool:
+    return bool(p.BYLINE.match(text) or p.BARE_BYLINE.match(text))
 
 
 def _is_credit_text(inner: str) -> bool:
@@ -60,6 +66,9 @@ def build_blocks(items: list[Classified]) -> tuple[Block, ...]:
         if item.kind == "image":
             image_before = True
             continue
+        if item.kind == "meta" and _is_byline(item.text):
+            texts.append((item.text, False))  # a byline inside the body stays, as a credit
+            continue
         if item.kind in ("meta", "furniture", "end"):
             continue
         text = strip_trailing_junk(item.text).strip()
@@ -75,6 +84,9 @@ def build_blocks(items: list[Classified]) -> tuple[Block, ...]:
         nxt = texts[i + 1][0] if i + 1 < len(texts) else None
         if i > last_prose:
             blocks.append(_tail_block(text, after_image))
+            continue
+        if _is_byline(text):
+            blocks.append(Credit((Text(text),)))
             continue
         if p.CAPTION_START.match(text) and len(text) <= CAPTION_MAX:
             blocks.append(Figure(image=None, caption=(Text(text),)))

@@ -59,7 +59,9 @@ def is_meta(text: str) -> bool:
     """A date, a label line or a byline (short lines only)."""
     if len(text) > META_MAX:
         return False
-    if p.DATE_LINE.match(text) or p.LABEL_LINE.match(text) or p.BYLINE.match(text) or p.SPACED_LABEL.match(text):
+    if p.DATE_LINE.match(text) or p.LABEL_LINE.match(text) or p.SPACED_LABEL.match(text):
+        return True
+    if p.BYLINE.match(text) or p.BARE_BYLINE.match(text):
         return True
     # ``2024-05-15 08:58:52来源:新华网`` / ``2024年04月24日23:52 | 来源:新华网``: a date among labels.
     has_date = bool(p.DATE.search(text))

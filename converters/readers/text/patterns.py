@@ -114,6 +114,11 @@ BYLINE = re.compile(
     rf"(?:\s*[／/]\s*{HAN}{{2,6}}(?:报道|報導|电|電))?$"  # 記者王小明／台北報導
 )
 
+#: A byline that names no one: ``新华社记者``, ``本报通讯员`` (the names follow elsewhere).
+BARE_BYLINE = re.compile(
+    r"^(?:本报|本報|本台|新华社|新華社|中新社|央视|总台)?(?:特约|特約)?(?:记者|記者|通讯员|評論員|评论员)$"
+)
+
 #: Words that name a button or a page widget, never a person or an outlet.
 UI_WORD = re.compile(
     r"查看|分享|打印|列印|收藏|关闭|關閉|字号|字体|字體|扫码|扫一扫|二维码|评论|評論|点击|點擊|登录|登入|注册|下载|下載|"
