@@ -324,3 +324,14 @@ def test_big5_traditional_dump() -> None:
     assert doc.meta.language == "zh-TW"
     assert [plain_text(h) for h in query(doc, Heading)] == ["減塑回收站"]
     assert sum(isinstance(b, Paragraph) for b in doc.blocks) == 4
+
+
+def test_byline_in_body_and_colon_lead_in() -> None:
+    para = "这是正文的一段，讲述了一件发生在本地的新闻事件，内容足够长以便被识别为正文。"
+    head = "某地举行新闻发布会介绍情况\n2021-01-02\n"
+    dump = f"{head}新华社北京1月2日电 {para}\n新华社记者\n{para}\n他在会上表示：\n{para}\n"
+    doc = read_text_string(dump)
+    kinds = [type(b).__name__ for b in doc.blocks]
+    assert kinds == ["Paragraph", "Credit", "Paragraph", "Paragraph", "Paragraph"]
+    assert plain_text(doc.blocks[1]) == "新华社记者"
+    assert plain_text(doc.blocks[3]) == "他在会上表示："
