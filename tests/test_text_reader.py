@@ -335,3 +335,45 @@ def test_byline_in_body_and_colon_lead_in() -> None:
     assert kinds == ["Paragraph", "Credit", "Paragraph", "Paragraph", "Paragraph"]
     assert plain_text(doc.blocks[1]) == "新华社记者"
     assert plain_text(doc.blocks[3]) == "他在会上表示："
+
+
+def _hard_wrap(text: str, columns: int = 80) -> str:
+    """The dump as w3m prints it: folded before ``columns`` at a Han character or a space.
+
+    A Latin word or a number is never split; the space w3m breaks at is dropped.
+    """
+    from converters.readers.text.lines import display_width
+
+    out: list[str] = []
+    for line in text.split("\n"):
+        current = ""
+        for token in re.findall(r"[A-Za-z0-9.,%\-]+| +|.", line):
+            if current.strip() and display_width(current + token) > columns - 1:
+                out.append(current.rstrip())
+                current = "" if token.isspace() else token
+            else:
+                current += token
+        out.append(current)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("columns", [80, 72])
+def test_sample_hard_wrapped_reads_the_same(sample: Document, columns: int) -> None:
+    """Re-joining wrapped lines restores the dump: the same tree as the unwrapped sample."""
+    from converters.readers.text.lines import display_width
+
+    source = SAMPLE.read_text(encoding="utf-8")
+    wrapped = _hard_wrap(source, columns)
+    assert max(display_width(line) for line in wrapped.split("\n")) < columns
+    assert wrapped.count("\n") > source.count("\n") + 50  # really folded
+    assert read_text_string(wrapped) == sample
+
+
+def test_sample_with_full_width_punctuation_reads_the_same(sample: Document) -> None:
+    """A dump that kept its full-width punctuation (no NFKC) gives the same tree."""
+    from converters.cleaners.punctuation import restore_text
+
+    source = SAMPLE.read_text(encoding="utf-8")
+    full_width = "\n".join(restore_text(line) for line in source.split("\n"))
+    assert "，" in full_width and "：" in full_width
+    assert read_text_string(full_width) == sample
