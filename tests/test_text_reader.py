@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -377,3 +378,18 @@ def test_sample_with_full_width_punctuation_reads_the_same(sample: Document) -> 
     full_width = "\n".join(restore_text(line) for line in source.split("\n"))
     assert "，" in full_width and "：" in full_width
     assert read_text_string(full_width) == sample
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda s: s.encode("gb18030"),
+        lambda s: s.encode("utf-8-sig"),
+        lambda s: s.replace("\n", "\r\n").encode("utf-8"),
+        lambda s: s.replace("  ", "\u3000\u3000").encode("utf-8"),  # ideographic-space indents
+    ],
+    ids=["gb18030", "utf-8-bom", "crlf", "ideographic-indent"],
+)
+def test_sample_bytes_variants_read_the_same(sample: Document, encode: Callable[[str], bytes]) -> None:
+    data = encode(SAMPLE.read_text(encoding="utf-8"))
+    assert read_text(data, Context()) == sample
