@@ -393,3 +393,17 @@ def test_sample_with_full_width_punctuation_reads_the_same(sample: Document) -> 
 def test_sample_bytes_variants_read_the_same(sample: Document, encode: Callable[[str], bytes]) -> None:
     data = encode(SAMPLE.read_text(encoding="utf-8"))
     assert read_text(data, Context()) == sample
+
+
+def test_w3m_side_by_side_table_columns() -> None:
+    """A table layout printed side by side: the article column is re-joined, the sidebar dropped."""
+    doc = read_path(TEXT_FIXTURES / "w3m_table_layout.txt")
+    paragraphs = [plain_text(p) for p in query(doc, Paragraph)]
+    assert len(paragraphs) == 3
+    assert paragraphs[0].startswith("本报讯 今年以来") and paragraphs[0].endswith("充电桩等。")
+    assert "已完成改造小区46个" in paragraphs[0]
+    assert "确保改得合民意、用得上。" in paragraphs[2]
+    body = "".join(plain_text(b) for b in doc.blocks)
+    for sidebar in ("热点新闻", "暴雨预警", "图片新闻", "湿地公园"):
+        assert sidebar not in body
+    assert (doc.meta.source, doc.meta.author, doc.meta.editor) == ("南岭日报", "苏文", "方圆")

@@ -117,13 +117,28 @@ def unwrap(raw_lines: list[str], columns: int) -> list[str]:
     return out
 
 
+def _unwrap_layout(raw: list[str], columns: int) -> list[str]:
+    """Re-join a hard-wrapped dump, its side-by-side table columns one after the other."""
+    from converters.readers.text.columns import split_columns  # it measures with this module
+
+    out: list[str] = []
+    for lines, is_column in split_columns(raw):
+        if is_column:
+            width = max((display_width(line) for line in lines), default=0)
+            out += unwrap(lines, width) if width else lines
+            out.append("")  # a column ends its last paragraph
+        else:
+            out += unwrap(lines, columns)
+    return out
+
+
 def split_lines(text: str) -> list[Line]:
     """The dump as logical lines; blank lines are dropped (paragraph breaks are lines already)."""
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     raw = text.split("\n")
     columns = wrap_width(raw)
     if columns:
-        raw = unwrap(raw, columns)
+        raw = _unwrap_layout(raw, columns)
     lines: list[Line] = []
     for item in raw:
         indented = item[:1] in (" ", "\t", "\u3000") and bool(item.strip())
