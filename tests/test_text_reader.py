@@ -407,3 +407,15 @@ def test_w3m_side_by_side_table_columns() -> None:
     for sidebar in ("热点新闻", "暴雨预警", "图片新闻", "湿地公园"):
         assert sidebar not in body
     assert (doc.meta.source, doc.meta.author, doc.meta.editor) == ("南岭日报", "苏文", "方圆")
+
+
+_terminal_line = st.lists(st.sampled_from([*"中文字新闻记者 ，。：a1[]•", "     ", "  "]), max_size=45).map("".join)
+
+
+@given(st.lists(_terminal_line, min_size=3, max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_reader_is_total_on_terminal_like_dumps(lines: list[str]) -> None:
+    """Dumps near the wrap width, with gaps that look like table cells, never crash the reader."""
+    with contextlib.suppress(PressroomError):
+        doc = read_text_string("\n".join(lines))
+        assert isinstance(doc, Document)
