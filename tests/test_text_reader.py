@@ -419,3 +419,20 @@ def test_reader_is_total_on_terminal_like_dumps(lines: list[str]) -> None:
     with contextlib.suppress(PressroomError):
         doc = read_text_string("\n".join(lines))
         assert isinstance(doc, Document)
+
+
+def test_headings_that_mention_furniture_words_stay() -> None:
+    """Words that also name page furniture (注册, 评论, 热点, 登录) do not end or cut the article."""
+    paras = [
+        "这是正文的第一段，讲述了一件发生在本地的新闻事件，内容足够长以便被识别为正文。",
+        "第二段继续介绍有关情况，相关部门负责人回答了记者提问。",
+        "第三段说明下一步的工作安排，包括完善制度、加强监管等内容，篇幅稍长一些。",
+        "第四段引用了市民的看法，大家普遍表示支持。",
+        "最后一段是总结，记者将继续关注此事的进展情况。",
+    ]
+    headings = ["一、注册制改革稳步推进", "二、评论员文章引发讨论", "三、热点问题逐一解答", "四、登录系统全面升级"]
+    sections = "".join(f"{p}\n{h}\n" for p, h in zip(paras, headings, strict=False))
+    dump = "某地举行新闻发布会介绍情况\n2021-01-02\n" + sections + paras[-1]
+    doc = read_text_string(dump + "\n相关推荐 换一换\n热点新闻一则标题在这里，点击查看详情。\n")
+    assert [plain_text(h) for h in query(doc, Heading)] == headings
+    assert sum(isinstance(b, Paragraph) for b in doc.blocks) == 5

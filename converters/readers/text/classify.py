@@ -81,9 +81,9 @@ def _is_end(text: str) -> bool:
     """A line that opens the after-article zone."""
     if p.DISCLAIMER.match(text):
         return True
-    return (len(text) <= META_MAX and bool(p.END_MARKER.match(text))) or (
-        len(text) <= 12 and bool(p.END_HEADING.search(text))
-    )
+    if len(text) > META_MAX:
+        return False
+    return bool(p.END_LINE.match(text) or p.END_PREFIX.match(text) or p.END_HEADING.match(text))
 
 
 def merge_split_dates(lines: list[Line]) -> list[Line]:
