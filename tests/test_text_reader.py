@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from converters.context import Context
 from converters.errors import PressroomError
 from converters.readers.text import read_text, read_text_string
-from converters.tree import Credit, Document, Figure, Heading, Paragraph, dumps, plain_text, query
+from converters.tree import Credit, Document, Figure, Heading, List, Paragraph, dumps, plain_text, query
 from tests.conftest import FIXTURES, ROOT, SAMPLE
 from tests.golden import assert_golden
 
@@ -436,3 +436,22 @@ def test_headings_that_mention_furniture_words_stay() -> None:
     doc = read_text_string(dump + "\n相关推荐 换一换\n热点新闻一则标题在这里，点击查看详情。\n")
     assert [plain_text(h) for h in query(doc, Heading)] == headings
     assert sum(isinstance(b, Paragraph) for b in doc.blocks) == 5
+
+
+def test_lists_bulleted_and_numbered() -> None:
+    """Bulleted lines in a row, and short lines numbered one after another, make lists."""
+    para = "这是正文的一段，讲述了一件发生在本地的新闻事件，内容足够长以便被识别为正文。"
+    dump = (
+        "某地公布今年十件民生实事\n2021-01-02\n"
+        f"{para}\n  • 新建公园二十个\n  • 改造道路三十条\n{para}\n"
+        f"1.增加学位五千个\n2.新增养老床位八百张\n3.建设充电桩一千个\n{para}\n"
+        f"一、强化组织保障\n{para}\n二、加强督促检查\n{para}\n"
+    )
+    doc = read_text_string(dump)
+    lists = query(doc, List)
+    assert [(lst.ordered, lst.start, [plain_text(i) for i in lst.children]) for lst in lists] == [
+        (False, 1, ["新建公园二十个", "改造道路三十条"]),
+        (True, 1, ["增加学位五千个", "新增养老床位八百张", "建设充电桩一千个"]),
+    ]
+    # Numbered lines with paragraphs between them are section headings.
+    assert [plain_text(h) for h in query(doc, Heading)] == ["一、强化组织保障", "二、加强督促检查"]

@@ -65,6 +65,10 @@ def _first_token(text: str) -> str:
     return match.group(0) if match else text[:1]
 
 
+#: How a paragraph ends; a line the terminal cut seldom does.
+_SENTENCE_END = re.compile(r"[。！？!?…][”’」』)）]?$")
+
+
 def wrap_width(raw_lines: list[str]) -> int | None:
     """The width the dump was hard-wrapped at, or ``None`` when its lines are paragraphs.
 
@@ -77,8 +81,13 @@ def wrap_width(raw_lines: list[str]) -> int | None:
     widest = max(widths)
     if widest > MAX_WRAP_COLUMNS or widest < MIN_WRAP_COLUMNS:
         return None
-    near = sum(1 for w in widths if w >= widest - 1)  # full lines: W, or W-1 before a wide character
-    return widest if near >= 3 else None
+    # Full lines (W, or W-1 before a wide character) that stop mid-sentence: cut by the terminal.
+    cut = sum(
+        1
+        for line, w in zip(raw_lines, widths, strict=True)
+        if w >= widest - 1 and not _SENTENCE_END.search(line.rstrip())
+    )
+    return widest if cut >= 3 else None
 
 
 def _is_latin(ch: str) -> bool:
