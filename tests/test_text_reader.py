@@ -1,8 +1,10 @@
 """The scraped-text reader: the sample's acceptance, fixture dumps against golden trees, bad input.
 
 Fixtures under ``tests/fixtures/text/`` are invented dumps in several site styles (portal copy,
-w3m hard-wrapped, GB18030 with a split date, a WeChat-style post, a page with a comment thread);
-each has a golden ``NAME.json`` tree next to it (``make accept`` records them after review).
+w3m hard-wrapped, a w3m table layout, w3m teaser lists, GB18030 with a split date, Big5, a
+WeChat-style post, a page with a comment thread, caption-led photos); each has a golden
+``NAME.json`` tree next to it (``make accept`` records them after review). Rule-by-rule tests
+are in ``test_text_rules.py``.
 """
 
 from __future__ import annotations
