@@ -91,6 +91,13 @@ def _long_prose(item: Classified) -> bool:
     return item.kind == "prose" and (len(item.text) > 60 or bool(SENTENCE_END.search(item.text)))
 
 
+def _in_between(item: Classified) -> bool:
+    """A line that may sit between two opening paragraphs: a short line or a byline."""
+    if item.kind == "short":
+        return True
+    return item.kind == "meta" and bool(p.BYLINE.match(item.text) or p.BARE_BYLINE.match(item.text))
+
+
 def _lead_in(items: list[Classified], start: int) -> int:
     """Move the start up over a weakly scored opening (a dateline paragraph, a byline under it).
 
@@ -100,7 +107,7 @@ def _lead_in(items: list[Classified], start: int) -> int:
     while start >= 1:
         if _long_prose(items[start - 1]):
             start -= 1
-        elif start >= 2 and items[start - 1].kind == "short" and _long_prose(items[start - 2]):
+        elif start >= 2 and _in_between(items[start - 1]) and _long_prose(items[start - 2]):
             start -= 2
         else:
             break
