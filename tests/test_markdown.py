@@ -85,7 +85,7 @@ _PIECES = st.sampled_from(
     [*"中文图片记者“”‘’「」《》（），。：；！？、…—", *"ab1 *_`[]()<>!#\\&-+.|~=:\"'", "\u3000", "&amp;", "&#12;",
      "1. ", "2) ", "# ", "- ", "+ ", "> ", "---", "===", "图 1\u3000", "图\u3000", "<em>", "](x)", "![", "\\"]
 )
-_rich_word = st.lists(_PIECES, min_size=1, max_size=8).map("".join)
+_rich_word = st.lists(_PIECES, min_size=1, max_size=8).map("".join).filter(str.strip)
 _titles = st.sampled_from(["", "", "说明", 'a "quoted" \\ title', "&amp; (x)"])
 _urls = st.sampled_from(["https://example.com/a?b=1&c=2", "a b.html", "(x)", "<y>", "", "#图", "http://x/&amp;"])
 _srcs = st.sampled_from(["images/photo.jpg", "图片 1.png", "a(1).png", "https://img.example.cn/a.png"])
