@@ -174,7 +174,10 @@ def _inlines(tokens: Sequence[Token], ctx: Context | None) -> tuple[Inline, ...]
             if stack[depth].kind == kind and stack[depth].origin == origin:
                 while len(stack) > depth:
                     frame = stack.pop()
-                    stack[-1].children.append(frame.close())
+                    if frame.attrs.get("unsafe"):  # an <a> to javascript: and the like: keep the text only
+                        stack[-1].children.extend(frame.children)
+                    else:
+                        stack[-1].children.append(frame.close())
                 return
 
     for t in tokens:
@@ -210,14 +213,19 @@ def _html_inline(source: str, stack: list[_Frame], close: Any, ctx: Context | No
         stack[-1].children.append(LineBreak())
     elif name == "img":
         a = _attrs(m[3])
-        stack[-1].children.append(Image(a.get("src", ""), a.get("alt", ""), a.get("title", "")))
+        if parser().validateLink(a.get("src", "")):
+            stack[-1].children.append(Image(a.get("src", ""), a.get("alt", ""), a.get("title", "")))
     elif name in _INLINE_KINDS:
         kind = _INLINE_KINDS[name]
         if closing:
             close(kind, "html")
         else:
-            stack.append(_Frame(kind, "html", _attrs(m[3]) if kind == "link" else {}))
-    elif ctx is not None:
+            # Raw tags get the same URL check markdown-it applies to Markdown links.
+            attrs = _attrs(m[3]) if kind == "link" else {}
+            if kind == "link" and not parser().validateLink(attrs.get("href", "")):
+                attrs["unsafe"] = "1"
+            stack.append(_Frame(kind, "html", attrs))
+    elif ctx is not None and not closing:
         ctx.warn("markdown-html-dropped", f"raw HTML tag <{m[1]}{name}> dropped, its text kept")
 
 
@@ -234,7 +242,7 @@ def caption_parts(children: Sequence[Inline]) -> tuple[int | None, tuple[Inline,
     m = CAPTION_MARKER.match(children[0].text)
     if not m:
         return None
-    rest = children[0].text[m.end():]
+    rest = children[0].text[m.end() :]
     if not m[2] and (rest or len(children) > 1):
         return None  # ``图`` without the ideographic space only stands for an empty caption
     caption = ((Text(rest),) if rest else ()) + tuple(children[1:])
@@ -329,7 +337,10 @@ def _html_block(tokens: list[Token], i: int, out: list[Block], ctx: Context) -> 
         a = _attrs(m[3])
         out.append(Paragraph((Image(a.get("src", ""), a.get("alt", ""), a.get("title", "")),)))
         return i + 1
-    text = html.unescape(re.sub(r"<[^>]*>", " ", source))
+    source = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>|<!--.*?-->", " ", source)
+    # Block-level tags separate words; inline ones (<b>, <span>) must not put spaces into CJK text.
+    source = re.sub(r"(?i)</?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section)\b[^>]*>", " ", source)
+    text = html.unescape(re.sub(r"<[^>]*>", "", source))
     if text.strip():
         ctx.warn("markdown-html-dropped", "a raw HTML block was kept as plain text")
         out.append(Paragraph(normalise_inlines((Text(" ".join(text.split())),))))

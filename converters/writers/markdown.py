@@ -124,11 +124,11 @@ def escape_text(text: str, line_start: bool = False, line_end: bool = False, has
         elif first in "#-+=":
             # ``# h``, ``- item``, ``+ item``, ``---`` and ``===`` open blocks; ``#话题#`` or ``-5℃`` do not.
             run = len(text) - len(text.lstrip(first))
-            after = text[run:run + 1]
+            after = text[run : run + 1]
             if (not after or after.isspace()) and (first != "#" or run <= 6):
                 out[0] = "\\" + first
         elif first.isdigit() and (m := _ORDERED_START.match(text)):
-            after = text[m.end():m.end() + 1]
+            after = text[m.end() : m.end() + 1]
             if not after or after.isspace():
                 out[m.end() - 1] = "\\" + text[m.end() - 1]
     return "".join(out)
@@ -251,7 +251,7 @@ def _paragraph(node: Paragraph, st: _State) -> str:
         head, sep, line = text.partition("\n") if rest is not kids else ("", "", text)
         for prefix in CAPTION_SOURCE:
             if line.startswith(prefix):
-                line = prefix[:-1] + "&#22270;" + line[len(prefix):]
+                line = prefix[:-1] + "&#22270;" + line[len(prefix) :]
         text = head + sep + line
     return text
 
@@ -282,8 +282,9 @@ def _block_quote(node: BlockQuote, st: _State) -> str:
 
 def _list(node: List, st: _State, alternate: bool = False) -> str:
     tight = all(len(item.children) == 1 and isinstance(item.children[0], Paragraph) for item in node.children)
-    tight = tight and not any(isinstance(item.children[0], Paragraph) and _lone_image(item.children[0])
-                              for item in node.children)
+    tight = tight and not any(
+        isinstance(item.children[0], Paragraph) and _lone_image(item.children[0]) for item in node.children
+    )
     items = []
     for k, item in enumerate(node.children):
         # Two lists in a row need different markers, or CommonMark makes them one list.
