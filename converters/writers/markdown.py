@@ -222,15 +222,31 @@ def _fallback_order(nodes: Sequence[Inline]) -> list[Inline]:
 
 
 def render_inlines(nodes: Sequence[Inline], heading: bool = False) -> str:
-    """One block's inlines as Markdown that parses back to the same inlines."""
+    """One block's inlines as Markdown that parses back to the same inlines.
+
+    Delimiters first; while the parse differs, emphasis and links fall back to HTML tags one by
+    one, innermost first; then each tag that turned out not to be needed goes back to Markdown.
+    """
     target = normalise_inlines(nodes)
-    st = _State(heading=heading)
-    out = _seq(nodes, st, block_end=True)
-    for node in _fallback_order(nodes):
-        if parse_inlines(out) == target:
+
+    def attempt(html: set[int]) -> tuple[str, bool]:
+        out = _seq(nodes, _State(html=html, heading=heading), block_end=True)
+        return out, parse_inlines(out) == target
+
+    html: set[int] = set()
+    out, ok = attempt(html)
+    order = _fallback_order(nodes)
+    for node in order:
+        if ok:
             break
-        st = _State(html=st.html | {id(node)}, heading=heading)
-        out = _seq(nodes, st, block_end=True)
+        html = html | {id(node)}
+        out, ok = attempt(html)
+    if ok and len(html) > 1:
+        for node in reversed(order):
+            if id(node) in html:
+                trial, trial_ok = attempt(html - {id(node)})
+                if trial_ok:
+                    html, out = html - {id(node)}, trial
     return out
 
 
