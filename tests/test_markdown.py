@@ -82,14 +82,33 @@ def test_round_trip_every_normalised_tree(doc: Document) -> None:
 # Pieces that stress the escaping: Markdown syntax, entity look-alikes, list/heading starts, caption
 # look-alikes, CJK punctuation that defeats CommonMark's flanking rules, ideographic spaces.
 _PIECES = st.sampled_from(
-    [*"中文图片记者“”‘’「」《》（），。：；！？、…—", *"ab1 *_`[]()<>!#\\&-+.|~=:\"'", "\u3000", "&amp;", "&#12;",
-     "1. ", "2) ", "# ", "- ", "+ ", "> ", "---", "===", "图 1\u3000", "图\u3000", "<em>", "](x)", "![", "\\"]
+    [
+        *"中文图片记者“”‘’「」《》（），。：；！？、…—",
+        *"ab1 *_`[]()<>!#\\&-+.|~=:\"'",
+        "\u3000",
+        "&amp;",
+        "&#12;",
+        "1. ",
+        "2) ",
+        "# ",
+        "- ",
+        "+ ",
+        "> ",
+        "---",
+        "===",
+        "图 1\u3000",
+        "图\u3000",
+        "<em>",
+        "](x)",
+        "![",
+        "\\",
+    ]
 )
-_rich_word = st.lists(_PIECES, min_size=1, max_size=8).map("".join)
+_rich_word = st.lists(_PIECES, min_size=1, max_size=8).map("".join).filter(str.strip)
 _titles = st.sampled_from(["", "", "说明", 'a "quoted" \\ title', "&amp; (x)"])
 _urls = st.sampled_from(["https://example.com/a?b=1&c=2", "a b.html", "(x)", "<y>", "", "#图", "http://x/&amp;"])
 _srcs = st.sampled_from(["images/photo.jpg", "图片 1.png", "a(1).png", "https://img.example.cn/a.png"])
-_images = st.builds(Image, src=_srcs, alt=_rich_word.map(str.strip), title=_titles)
+_images = st.builds(Image, src=_srcs, alt=_rich_word.map(str.strip) | st.just(""), title=_titles)
 
 
 def _rich_inlines(depth: int = 2) -> st.SearchStrategy[tuple[Inline, ...]]:
@@ -113,7 +132,9 @@ def _rich_blocks(depth: int = 2) -> st.SearchStrategy[tuple[Block, ...]]:
         look_alike.map(Paragraph),
         st.builds(lambda i, c: Paragraph((i, LineBreak(), *c)), _images, look_alike),
         st.builds(Heading, level=st.integers(1, 6), children=_rich_inlines(1)),
-        st.builds(Figure, image=st.none() | _images, caption=caption | st.just(()), number=st.none() | st.integers(0, 120)),
+        st.builds(
+            Figure, image=st.none() | _images, caption=caption | st.just(()), number=st.none() | st.integers(0, 120)
+        ),
         _images.map(lambda i: Figure(i, (Text(i.alt),) if i.alt else ())),
         st.just(ThematicBreak()),
         _rich_inlines(1).map(Credit),
