@@ -174,3 +174,23 @@ def test_template_and_css_overrides(canonical: Document, tmp_path: Path) -> None
     pdf = pdfcheck.render(canonical, tmp_path / "t.pdf", base_dir=FIXTURES, template=template)
     first = next(ln for ln in pdfcheck.lines(pdf, 10.5) if ln.text.startswith("清晨"))
     assert abs(first.x0 - pdfcheck.left_edge()) < 0.6  # no indent: the template replaced ours
+
+
+@pytest.mark.parametrize("options", [{}, {"cjk_latin_space": True}, {"punctuation_compression": True}])
+def test_lines_made_of_many_boxes_are_justified(options: dict, tmp_path: Path) -> None:
+    from converters.tree import Emph, Link, Strong
+
+    runs: list = []
+    for i in range(14):
+        runs.append(Text(f"第{i}段的正文，含有数字{i * 37}和“引号”。"))
+        wrapper = (Strong, Emph, lambda c: Link(c, "https://example.cn/a"))[i % 3]
+        runs.append(wrapper((Text(f"重点内容{i}号"),)))
+    doc = Document(Meta(title="标题"), (Paragraph(tuple(runs)),))
+    pdf = pdfcheck.render(doc, tmp_path / "m.pdf", **options)
+    paragraphs = pdfcheck.paragraph_lines(pdfcheck.lines(pdf, 10.5), doc)
+    assert sum(len(p) - 1 for p in paragraphs) >= 8
+    assert not pdfcheck.ragged(paragraphs, pdfcheck.right_edge())
+    # A Latin run that starts a line sits on the margin: its ¼-em space is dropped there.
+    assert all(abs(line.x0 - pdfcheck.left_edge()) < 0.6 for line in paragraphs[0][1:])
+    if options.get("cjk_latin_space"):
+        assert any(line.text[0].isdigit() for line in paragraphs[0][1:])

@@ -192,3 +192,26 @@ def test_fetcher_serves_nothing_outside_the_allowed_folders(tmp_path: Path) -> N
     for url in ("file:///etc/passwd", "http://127.0.0.1:9/x.png", "https://example.com/a.css", "ftp://x/y"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+def test_paragraphs_with_inline_markup_are_justified(canonical: Document, pdf: Path) -> None:
+    """Links, bold and emphasis split a line into several boxes; the line still reaches the edge.
+
+    A hard line break ends a line like a paragraph end, so each segment is measured on its own.
+    """
+    from converters.tree import LineBreak
+
+    segments: list[Paragraph] = []
+    for block in canonical.blocks:
+        if isinstance(block, Paragraph):
+            current: list = []
+            for child in (*block.children, LineBreak()):
+                if isinstance(child, LineBreak):
+                    segments.append(Paragraph(tuple(current)))
+                    current = []
+                else:
+                    current.append(child)
+    split = Document(canonical.meta, tuple(segments))
+    paragraphs = pdfcheck.paragraph_lines(pdfcheck.lines(pdf, 10.5), split)
+    assert sum(len(p) - 1 for p in paragraphs) >= 5
+    assert not pdfcheck.ragged(paragraphs, pdfcheck.right_edge())
