@@ -138,27 +138,25 @@ def test_cjk_latin_space_is_a_quarter_em(tmp_path: Path) -> None:
     assert "共有1255个网格。" in pdfcheck.norm(pdfcheck.pdftotext(spaced))
 
 
-def _advance(pdf: Path, char: str) -> float:
-    """How far the pen moves for ``char`` (to the next glyph): the halt feature shows here."""
+def _pair_width(pdf: Path, pair: str) -> float:
+    """Pen advance over two adjacent marks: from the first one to the character after the pair."""
     with pdfplumber.open(pdf) as doc:
         chars = [c for c in doc.pages[0].chars if c["size"] == 10.5 and c["text"] not in "\u2060\u200b"]
-    for cur, nxt in itertools.pairwise(chars):
-        if cur["text"] == char and abs(nxt["top"] - cur["top"]) < 1:
-            return float(nxt["x0"] - cur["x0"])
-    raise AssertionError(f"{char!r} not followed on its line")
+    text = "".join(c["text"] for c in chars)
+    i = text.index(pair)
+    return float(chars[i + 2]["x0"] - chars[i]["x0"])
 
 
 def test_consecutive_punctuation_is_squeezed(tmp_path: Path) -> None:
-    doc = Document(Meta(title="标题"), (Paragraph((Text("他说：“好。”然后（走了）。《书》《报》"),)),))
+    doc = Document(Meta(title="标题"), (Paragraph((Text("他说：“好。”然后（走了）。再读。《书》《报》（“注”）"),)),))
     default = pdfcheck.render(doc, tmp_path / "a.pdf")
     every = pdfcheck.render(doc, tmp_path / "b.pdf", punctuation_compression=True)
-    assert abs(_advance(default, "：") - 5.25) < 0.3  # ：“ -> the colon is half width
-    assert abs(_advance(default, "。") - 5.25) < 0.3  # 。” -> the stop is half width
-    assert abs(_advance(default, "”") - 10.5) < 0.3  # ”然 is not a pair of marks
-    assert abs(_advance(default, "》") - 5.25) < 0.3  # 》《 closing then opening
-    assert abs(_advance(default, "（") - 10.5) < 0.3  # an opening mark alone stays full width
-    assert abs(_advance(every, "“") - 10.5) < 0.3
-    assert "他说：“好。”然后（走了）。《书》《报》" in pdfcheck.norm(pdfcheck.pdftotext(every))
+    for pair in ("：“", "。”", "）。", "。《", "》《"):
+        assert abs(_pair_width(default, pair) - 15.75) < 0.3, pair  # one blank half squeezed out
+    assert abs(_pair_width(default, "（“") - 21) < 0.3  # two openings: only with the option
+    assert abs(_pair_width(every, "（“") - 15.75) < 0.3
+    assert abs(_pair_width(default, "”然") - 21) < 0.3  # not a pair of marks
+    assert "他说：“好。”然后（走了）。再读。《书》《报》（“注”）" in pdfcheck.norm(pdfcheck.pdftotext(every))
 
 
 def test_template_and_css_overrides(canonical: Document, tmp_path: Path) -> None:
