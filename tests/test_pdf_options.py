@@ -96,6 +96,8 @@ def test_every_variant_passes_qpdf_check(variant: str | None, canonical: Documen
         assert b"/StructTreeRoot" in raw and b"pdfuaid:part" in raw
     if variant and variant.startswith("pdf/x"):
         assert b"GTS_PDFXVersion" in raw and b"/TrimBox" in raw
+    again = pdfcheck.render(canonical, tmp_path / "again.pdf", base_dir=FIXTURES, pdf_variant=variant)
+    assert again.read_bytes() == pdf.read_bytes(), "the same input must give the same file"
 
 
 def test_unknown_variant_is_a_usage_error(canonical: Document, tmp_path: Path) -> None:
