@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
@@ -18,6 +19,7 @@ from converters.errors import InputError
 from converters.readers.docx import read_docx
 from converters.tree import (
     BlockQuote,
+    Credit,
     Document,
     Emph,
     Figure,
@@ -78,7 +80,7 @@ def plain_word_article() -> bytes:
         bottom.set(qn(key), value)
     border.append(bottom)
     rule._p.get_or_add_pPr().append(border)
-    d.add_paragraph("（记者 陈晨）")
+    d.add_paragraph("（记者 陈晨）").alignment = WD_ALIGN_PARAGRAPH.RIGHT
     d.core_properties.keywords = "植树；环保"
     out = io.BytesIO()
     d.save(out)
@@ -105,7 +107,7 @@ def test_plain_word_article_reads_sensibly() -> None:
         Figure(None, (Text("志愿者在滨河公园植树"),), 1),
         BlockQuote((Paragraph((Text("“种下一棵树，就是种下一份希望。”"),)),)),
         ThematicBreak(),
-        Paragraph((Text("（记者 陈晨）"),)),
+        Credit((Text("（记者 陈晨）"),)),
     ]
 
 

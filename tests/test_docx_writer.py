@@ -232,3 +232,12 @@ def test_lists_restart_and_honour_start() -> None:
     formats = [a.find(f"{W}lvl/{W}numFmt").get(f"{W}val") for a in numbering.iter(f"{W}abstractNum")]
     assert formats == ["decimal", "decimal", "bullet"]
     assert read_docx(build(doc)[0], Context()) == doc
+
+
+def test_template_folder_or_file_selects_the_reference(tmp_path: Path) -> None:
+    house = docx.Document()
+    house.styles["Normal"].font.size = docx.shared.Pt(9)
+    house.save(str(tmp_path / "reference.docx"))
+    for template in (tmp_path, tmp_path / "reference.docx"):
+        normal = _style_names(build(CANONICAL, template=template)[0])["Normal"]
+        assert normal.find(f"{W}rPr/{W}sz").get(f"{W}val") == "18"

@@ -91,6 +91,13 @@ def _outline(p: etree._Element, pkg: Package, style_id: str) -> int | None:
     return None
 
 
+def _right_aligned(p: etree._Element, pkg: Package, style_id: str) -> bool:
+    e = p.find(f"{qn('w:pPr')}/{qn('w:jc')}")
+    if e is not None:
+        return e.get(qn("w:val")) in ("right", "end")
+    return any(s.right for s in pkg.style_chain(style_id)[:1])
+
+
 def _caption(tokens: list[Token], reader: Reader) -> Rec:
     """``[image marker] 图 SEQ number separator text`` -> a caption record."""
     index = next((i for i, t in enumerate(tokens) if isinstance(t, Seq)), None)
@@ -126,8 +133,8 @@ def _classify(p: etree._Element, reader: Reader, structural: bool) -> Rec:
         return Rec("break") if border is not None and not reader.ours else Rec("skip")
     if name == "figure" or (not reader.ours and len(inlines) == 1 and isinstance(inlines[0], Image)):
         return Rec("figimg", inlines, image=inlines[0] if isinstance(inlines[0], Image) else None)
-    if name == "credit":
-        return Rec("credit", inlines)
+    if name == "credit" or (not reader.ours and _right_aligned(p, pkg, sid)):
+        return Rec("credit", inlines)  # a right-aligned line in a plain article is its byline or credit
     outline = _outline(p, pkg, sid)
     if outline is not None and outline < 6:
         return Rec("heading", inlines, level=outline + 1)

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
 from converters.cleaners.figures import number_figures
-from converters.context import Context
+from converters.context import Context, Options
 from converters.errors import UsageError
 from converters.tree import Book, Document, Figure, Meta, query
 from converters.writers.docx.blocks import BLOCK_HANDLERS, emit_blocks, paragraph
@@ -53,6 +54,15 @@ def _epoch(ctx: Context) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _reference(options: Options) -> Path | None:
+    """``--reference-doc``, else ``--template`` (a .docx, or a folder holding ``reference.docx``)."""
+    if options.reference_doc is not None:
+        return options.reference_doc
+    if options.template is not None:
+        return options.template / "reference.docx" if options.template.is_dir() else options.template
+    return None
+
+
 def display_date(meta: Meta) -> str | None:
     """``2024-03-11`` as ``2024年3月11日`` (with ``12:12`` when a time is given) for Chinese articles."""
     moment = article_datetime(meta.date)
@@ -83,7 +93,7 @@ def write_docx(tree: Document | Book, ctx: Context) -> bytes:
     if isinstance(tree, Book):
         raise UsageError("the DOCX writer takes one article; use epub or pdf for a book", code="no-book-writer")
     options = ctx.options
-    template = template_for(options.reference_doc, options.font_serif, options.font_sans)
+    template = template_for(_reference(options), options.font_serif, options.font_sans)
     explicit = [f.number is not None for f in query(tree, Figure)]
     doc = number_figures(tree)
     rels = Relationships()
