@@ -241,3 +241,21 @@ def test_template_folder_or_file_selects_the_reference(tmp_path: Path) -> None:
     for template in (tmp_path, tmp_path / "reference.docx"):
         normal = _style_names(build(CANONICAL, template=template)[0])["Normal"]
         assert normal.find(f"{W}rPr/{W}sz").get(f"{W}val") == "18"
+
+
+def test_source_date_epoch_fixes_zip_times_and_modified(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01T00:00:00Z
+    doc = Document(Meta(title="无日期"), (Paragraph((Text("正文"),)),))
+    data, _ = build(doc)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2025, 1, 1, 0, 0, 0)}
+    core = docx.Document(io.BytesIO(data)).core_properties
+    assert core.created.isoformat().startswith("2025-01-01") and core.modified == core.created
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert docx.Document(io.BytesIO(build(doc)[0])).core_properties.created is None
+
+
+def test_traditional_chinese_article_is_marked_zh_tw() -> None:
+    doc = Document(Meta(title="標題", language="zh-TW"), (Paragraph((Text("正文"),)),))
+    styles = parts(build(doc)[0])["word/styles.xml"]
+    assert b'w:eastAsia="zh-TW"' in styles and b'w:eastAsia="zh-CN"' not in styles

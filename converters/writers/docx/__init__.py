@@ -63,6 +63,13 @@ def _reference(options: Options) -> Path | None:
     return None
 
 
+def _styles_for(styles: bytes, language: str) -> bytes:
+    """The styles with the article's Chinese variant as East Asian language (zh-TW text is not zh-CN)."""
+    if language.lower().startswith("zh") and language != "zh-CN":
+        return styles.replace(b'w:eastAsia="zh-CN"', f'w:eastAsia="{language}"'.encode())
+    return styles
+
+
 def display_date(meta: Meta) -> str | None:
     """``2024-03-11`` as ``2024年3月11日`` (with ``12:12`` when a time is given) for Chinese articles."""
     moment = article_datetime(meta.date)
@@ -122,7 +129,7 @@ def write_docx(tree: Document | Book, ctx: Context) -> bytes:
     created = created or stamp
     word: list[tuple[str, bytes]] = [("word/document.xml", serialize(root)),
                                      ("word/_rels/document.xml.rels", rels.to_xml()),
-                                     ("word/styles.xml", template.styles)]
+                                     ("word/styles.xml", _styles_for(template.styles, doc.meta.language))]
     word += [(name, data) for name, data in sorted(template.parts.items())]
     if numbering is not None:
         word.append(("word/numbering.xml", numbering))
