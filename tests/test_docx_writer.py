@@ -259,3 +259,15 @@ def test_traditional_chinese_article_is_marked_zh_tw() -> None:
     doc = Document(Meta(title="標題", language="zh-TW"), (Paragraph((Text("正文"),)),))
     styles = parts(build(doc)[0])["word/styles.xml"]
     assert b'w:eastAsia="zh-TW"' in styles and b'w:eastAsia="zh-CN"' not in styles
+
+
+def test_reference_document_is_generated_by_its_script() -> None:
+    """``templates/docx/reference.docx`` is exactly what ``make_reference.py`` writes (no hand edits)."""
+    import importlib.util
+
+    script = Path(__file__).resolve().parent.parent / "templates" / "docx" / "make_reference.py"
+    spec = importlib.util.spec_from_file_location("make_reference", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.build() == (script.parent / "reference.docx").read_bytes()
