@@ -73,7 +73,8 @@ def assert_in_order(texts: list[str], pdf_text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each test document written as DOCX and converted to PDF by LibreOffice in one run."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None or shutil.which("pdftotext") is None:
         pytest.skip("LibreOffice or pdftotext is not installed")
@@ -95,13 +96,19 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         capture_output=True, text=True, timeout=300,
     )
     assert run.returncode == 0, run.stderr
-    out = {}
     for name in docs:
-        pdf = folder / f"{name}.pdf"
-        assert pdf.exists(), f"LibreOffice wrote no PDF for {name}: {run.stdout} {run.stderr}"
+        assert (folder / f"{name}.pdf").exists(), f"LibreOffice wrote no PDF for {name}: {run.stdout} {run.stderr}"
+    return {name: folder / f"{name}.pdf" for name in docs}
+
+
+@pytest.fixture(scope="module")
+def converted(pdfs: dict[str, Path]) -> dict[str, str]:
+    """The PDFs' text, whitespace squashed, page numbers (lines of digits alone) dropped."""
+    out = {}
+    for name, pdf in pdfs.items():
         text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                               check=True).stdout
-        out[name] = squash(text)
+        out[name] = squash("\n".join(line for line in text.splitlines() if not line.strip().isdigit()))
     return out
 
 
@@ -117,6 +124,17 @@ def test_missing_images_leave_no_visible_trace(converted: dict[str, str]) -> Non
     assert_in_order(["前文后文", "图1这张图片找不到了", "结尾链接"], text)
     for leak in ("PRESSROOM", "ADDIN", "nowhere", "src", "缺失的图"):
         assert leak not in text
+
+
+def test_pages_are_numbered_in_the_footer(pdfs: dict[str, Path]) -> None:
+    pdf = pdfs["canonical"]
+    pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    count = int(re.search(r"Pages:\s+(\d+)", pages).group(1))  # type: ignore[union-attr]
+    assert count >= 2
+    for page in range(1, count + 1):
+        text = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert [line.strip() for line in text.splitlines() if line.strip()][-1] == str(page)
 
 
 def test_content_controls_render_their_content_once(converted: dict[str, str]) -> None:

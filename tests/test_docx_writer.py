@@ -29,6 +29,7 @@ PARTS = [
     "word/numbering.xml",
     "word/settings.xml",
     "word/fontTable.xml",
+    "word/footer1.xml",
     "docProps/core.xml",
     "docProps/app.xml",
     "customXml/item1.xml",
@@ -271,3 +272,18 @@ def test_reference_document_is_generated_by_its_script() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.build() == (script.parent / "reference.docx").read_bytes()
+
+
+def test_reference_headers_and_footers_are_carried_over(tmp_path: Path) -> None:
+    house = docx.Document()
+    house.sections[0].header.paragraphs[0].text = "示例日报 · 要闻版"
+    house.save(str(tmp_path / "house.docx"))
+    data, _ = build(CANONICAL, reference_doc=tmp_path / "house.docx")
+    reopened = docx.Document(io.BytesIO(data))
+    assert reopened.sections[0].header.paragraphs[0].text == "示例日报 · 要闻版"
+    assert read_docx(data, Context()) == CANONICAL
+
+
+def test_default_footer_numbers_pages() -> None:
+    footer = parts(build(CANONICAL)[0])["word/footer1.xml"]
+    assert b" PAGE " in footer

@@ -39,7 +39,7 @@ from converters.writers.docx.package import (
     zip_parts,
 )
 from converters.writers.docx.template import template_for
-from converters.writers.docx.xml import root_element, serialize, sub
+from converters.writers.docx.xml import qn, root_element, serialize, sub
 
 #: Node type -> handler; inline handlers take ``(node, state, env, parent)`` like block handlers.
 HANDLERS: dict[type, Callable[..., Any]] = {**INLINE_HANDLERS, **BLOCK_HANDLERS}
@@ -114,7 +114,11 @@ def write_docx(tree: Document | Book, ctx: Context) -> bytes:
     body = sub(root, "w:body")
     _title_block(doc.meta, st, body)
     emit_blocks(doc.blocks, st, Env(), body)
-    body.append(etree.fromstring(etree.tostring(template.sect_pr)))
+    sect = etree.fromstring(etree.tostring(template.sect_pr))
+    references = [e for e in sect if etree.QName(e).localname in ("headerReference", "footerReference")]
+    for ref, (kind, target, _) in zip(references, template.sect_parts, strict=True):
+        ref.set(qn("r:id"), rels.add(kind, target))
+    body.append(sect)
     if st.dropped:
         ctx.warn("xml-forbidden-characters",
                  f"dropped {st.dropped} control character(s) that a Word document cannot hold")
@@ -131,6 +135,8 @@ def write_docx(tree: Document | Book, ctx: Context) -> bytes:
                                      ("word/_rels/document.xml.rels", rels.to_xml()),
                                      ("word/styles.xml", _styles_for(template.styles, doc.meta.language))]
     word += [(name, data) for name, data in sorted(template.parts.items())]
+    word += [(f"word/{target}", data) for _, target, data in template.sect_parts]
+    word += sorted(template.extra_parts.items())
     if numbering is not None:
         word.append(("word/numbering.xml", numbering))
     word += st.media_parts
