@@ -63,6 +63,21 @@ def test_canonical_part_matches_golden(canonical_parts: dict[str, bytes], name: 
     assert_golden(pretty(canonical_parts[name]), golden)
 
 
+STRUCTURES = loads((FIXTURES / "docx" / "structures.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", ["word/document.xml", "word/numbering.xml", "word/_rels/document.xml.rels",
+                                  "customXml/item1.xml", "docProps/core.xml"])
+def test_structures_part_matches_golden(name: str, tmp_path: Path) -> None:
+    """Containers Word paragraphs cannot express, links with titles and anchors, a missing picture."""
+    data, ctx = build(STRUCTURES, base=tmp_path)
+    assert [d.code for d in ctx.diagnostics] == ["image-missing"]
+    stem = name.replace("/", "__")
+    golden = GOLDENS / "structures" / (stem if stem.endswith(".xml") else stem + ".xml")
+    assert_golden(pretty(parts(data)[name]), golden)
+    assert read_docx(data, Context()) == STRUCTURES
+
+
 def test_two_runs_give_identical_bytes() -> None:
     assert build(CANONICAL)[0] == build(CANONICAL)[0]
 
