@@ -25,6 +25,7 @@ from converters.tree import (
     Figure,
     Heading,
     Image,
+    Link,
     List,
     ListItem,
     Paragraph,
@@ -161,3 +162,51 @@ def test_docx_to_docx_keeps_the_tree(tmp_path: Path) -> None:
     first = read_docx(plain_word_article(), Context())
     again = read_docx(write_docx(first, Context(base_dir=tmp_path)), Context())
     assert again == Document(first.meta, first.blocks)
+
+
+PANDOC_MARKDOWN = """---
+title: 春季植树
+author: 陈晨
+date: 2024年3月12日
+---
+
+本报讯 **三月十二日**，全市*二十个*街道同步开展[植树](https://example.cn/a)活动。
+
+# 活动安排
+
+3. 第一站
+4. 第二站
+
+> 种下一棵树。
+
+![志愿者植树](diagram.png)
+
+---
+
+（记者 陈晨）
+"""
+
+
+def test_docx_written_by_pandoc(tmp_path: Path) -> None:
+    """pandoc's styles: Author/Date lines, First Paragraph, Compact lists, Block Text, captioned figures."""
+    import shutil
+
+    if shutil.which("pandoc") is None:
+        pytest.skip("pandoc is not installed")
+    (tmp_path / "a.md").write_text(PANDOC_MARKDOWN, encoding="utf-8")
+    (tmp_path / "diagram.png").write_bytes((FIXTURES / "images" / "diagram.png").read_bytes())
+    subprocess.run(["pandoc", "a.md", "-o", "a.docx"], cwd=tmp_path, check=True)
+    doc = read_docx((tmp_path / "a.docx").read_bytes(), Context())
+    assert (doc.meta.title, doc.meta.author, doc.meta.date) == ("春季植树", "陈晨", "2024-03-12")
+    figure = doc.blocks[4]
+    assert isinstance(figure, Figure) and figure.image is not None and figure.image.alt == "志愿者植树"
+    assert list(doc.blocks[:4]) + list(doc.blocks[5:]) == [
+        Paragraph((Text("本报讯 "), Strong((Text("三月十二日"),)), Text("，全市"), Emph((Text("二十个"),)),
+                   Text("街道同步开展"), Link((Text("植树"),), "https://example.cn/a"), Text("活动。"))),
+        Heading(1, (Text("活动安排"),)),
+        List((ListItem((Paragraph((Text("第一站"),)),)), ListItem((Paragraph((Text("第二站"),)),))), True, 3),
+        BlockQuote((Paragraph((Text("种下一棵树。"),)),)),
+        ThematicBreak(),
+        Paragraph((Text("（记者 陈晨）"),)),
+    ]
+    assert figure.caption == (Text("志愿者植树"),)

@@ -41,7 +41,11 @@ from converters.writers.docx.runs import Leaf
 from converters.writers.docx.xml import TAG_PREFIX, qn
 
 QUOTE_STYLES = frozenset({"quote", "intense quote", "block text"})
-META_STYLES = frozenset({"title", "subtitle", "article meta"})
+META_STYLES = frozenset({"title", "subtitle", "article meta", "author", "date"})  # the last two: pandoc's
+CAPTION_STYLES = frozenset({"caption", "image caption"})
+FIGURE_STYLES = frozenset({"figure", "captioned figure"})
+VML_HR = "{urn:schemas-microsoft-com:office:office}hr"
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _HEADING = re.compile(r"^heading ([1-9])$")
 
 
@@ -121,7 +125,7 @@ def _classify(p: etree._Element, reader: Reader, structural: bool) -> Rec:
     names = [s.name for s in pkg.style_chain(sid)]
     name = names[0] if names else ""
     tokens = paragraph_tokens(reader, p)
-    if name == "caption":
+    if name in CAPTION_STYLES:
         return _caption(tokens, reader)
     inlines = to_inlines(tokens, not reader.ours)
     if name in META_STYLES:
@@ -130,8 +134,9 @@ def _classify(p: etree._Element, reader: Reader, structural: bool) -> Rec:
         return Rec("break")
     if not inlines:
         border = p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}")
-        return Rec("break") if border is not None and not reader.ours else Rec("skip")
-    if name == "figure" or (not reader.ours and len(inlines) == 1 and isinstance(inlines[0], Image)):
+        rule = any(e.get(VML_HR) in ("t", "true") for e in p.iter())  # pandoc's and Word's horizontal line
+        return Rec("break") if (border is not None or rule) and not reader.ours else Rec("skip")
+    if name in FIGURE_STYLES or (not reader.ours and len(inlines) == 1 and isinstance(inlines[0], Image)):
         return Rec("figimg", inlines, image=inlines[0] if isinstance(inlines[0], Image) else None)
     if name == "credit" or (not reader.ours and _right_aligned(p, pkg, sid)):
         return Rec("credit", inlines)  # a right-aligned line in a plain article is its byline or credit
@@ -258,12 +263,17 @@ def read_docx(data: bytes, ctx: Context) -> Document:
     meta = record or core_meta(pkg)
     if record is None:
         for rec in recs:
-            if rec.kind == "meta" and rec.style in ("title", "subtitle"):
+            if rec.kind == "meta" and rec.style in ("title", "subtitle", "author", "date"):
                 text = plain_text(Paragraph(rec.inlines)).strip()
                 if rec.style == "title" and text:
                     meta = dataclasses.replace(meta, title=text)
                 elif rec.style == "subtitle" and text and meta.subtitle is None:
                     meta = dataclasses.replace(meta, subtitle=text)
+                elif rec.style == "author" and text and meta.author is None:
+                    meta = dataclasses.replace(meta, author=text)
+                elif rec.style == "date" and meta.date is None and (m := _DATE.search(text)):
+                    year, month, day = (int(g) for g in m.groups())
+                    meta = dataclasses.replace(meta, date=f"{year:04d}-{month:02d}-{day:02d}")
     blocks = _assemble([r for r in recs if r.kind != "meta"], reader, False)
     if not blocks and record is None and meta.title is None:
         ctx.warn("empty-document", "the Word document has no text")
