@@ -302,3 +302,19 @@ def test_reference_headers_and_footers_are_carried_over(tmp_path: Path) -> None:
 def test_default_footer_numbers_pages() -> None:
     footer = parts(build(CANONICAL)[0])["word/footer1.xml"]
     assert b" PAGE " in footer
+
+
+def test_reference_settings_lose_dangling_relationships(tmp_path: Path) -> None:
+    """A reference saved from a template keeps ``w:attachedTemplate r:id``; its target is not copied."""
+    source = tmp_path / "plain.docx"
+    docx.Document().save(str(source))
+    with zipfile.ZipFile(source) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    files["word/settings.xml"] = files["word/settings.xml"].replace(
+        b"<w:zoom ", b'<w:attachedTemplate r:id="rId1"/><w:zoom ', 1)
+    reference = tmp_path / "house.docx"
+    with zipfile.ZipFile(reference, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    settings = parts(build(CANONICAL, reference_doc=reference)[0])["word/settings.xml"]
+    assert b"attachedTemplate" not in settings and b"w:zoom" in settings

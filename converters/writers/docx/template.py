@@ -137,6 +137,24 @@ def _headers_and_footers(sect: etree._Element, files: dict[str, bytes]
     return tuple(found), extra
 
 
+def _without_relationships(part: bytes) -> bytes:
+    """A settings or font-table part without what points into relationships not carried over.
+
+    An attached template (``w:attachedTemplate``), mail-merge sources or embedded fonts would
+    otherwise leave dangling ``r:id`` references, which Word reports as a damaged file.
+    """
+    root = etree.fromstring(part)
+    relationship_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    doomed = [e for e in root.iter() if any(str(a).startswith(relationship_ns) for a in e.attrib)]
+    if not doomed:
+        return part
+    for e in doomed:
+        parent = e.getparent()
+        if parent is not None:
+            parent.remove(e)
+    return serialize(root)
+
+
 def _add_font_entry(font_table: bytes, font: str) -> bytes:
     root = etree.fromstring(font_table)
     if any(f.get(qn("w:name")) == font for f in root.iter(qn("w:font"))):
@@ -164,7 +182,7 @@ def load_template(path: Path | None, font_serif: str | None, font_sans: str | No
     if path is not None:
         _merge_missing_styles(styles, ids)
     names = ("word/settings.xml", "word/fontTable.xml", "word/theme/theme1.xml", "word/webSettings.xml")
-    parts: dict[str, bytes] = {name: files[name] for name in names if name in files}
+    parts: dict[str, bytes] = {name: _without_relationships(files[name]) for name in names if name in files}
     if font_serif or font_sans:
         defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}")
         if font_serif and defaults is not None:
