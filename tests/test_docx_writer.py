@@ -177,7 +177,7 @@ def test_fonts_are_overridable() -> None:
     styles = _style_names(data)
     font = {sid: s.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") for sid, s in styles.items()
             if s.find(f"{W}rPr/{W}rFonts") is not None}
-    assert font["BodyText"] == font["Normal"] == "方正书宋_GBK"
+    assert font["BodyText"] == font["Normal"] == font["Footer"] == "方正书宋_GBK"
     assert font["Heading1"] == font["Caption"] == font["Title"] == "方正黑体_GBK"
     table = parts(data)["word/fontTable.xml"].decode()
     assert "方正书宋_GBK" in table and "方正黑体_GBK" in table

@@ -5,6 +5,11 @@ process; the body is generated with lxml and packed with fixed ZIP times, so the
 gives the same bytes. Everything Pressroom needs to read the file back exactly (metadata, image
 sources, container boundaries) is stored where Word keeps it: core properties and a custom XML
 record, picture names, and tagged content controls. See ``templates/docx/README.md``.
+
+python-docx's document model is deliberately not used to write: it re-parses its template for
+every document, stamps ZIP entries with the current time and carries the default-template traps
+this writer exists to avoid. WordprocessingML is built with lxml (python-docx's own XML layer);
+the tests read every result back with python-docx and LibreOffice.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ DEFAULT_REFERENCE = Path(__file__).resolve().parents[3] / "templates" / "docx" /
 #: Style names the writer uses, in the order a document uses them.
 NEEDED = ("normal", "body text", "title", "subtitle", "article meta", "heading 1", "heading 2", "heading 3",
           "heading 4", "heading 5", "heading 6", "figure", "caption", "quote", "list paragraph", "credit",
-          "thematic break")
+          "thematic break", "footer")
 #: Styles set in the Hei (sans) face; ``--font-sans`` replaces their East Asian font.
 SANS_STYLES = frozenset({"title", "caption", *(f"heading {n}" for n in range(1, 7))})
 #: Styles set in Kai (subtitle, quotations) keep it whatever ``--font-serif`` says.
