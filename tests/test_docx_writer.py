@@ -318,3 +318,40 @@ def test_reference_settings_lose_dangling_relationships(tmp_path: Path) -> None:
             archive.writestr(name, data)
     settings = parts(build(CANONICAL, reference_doc=reference)[0])["word/settings.xml"]
     assert b"attachedTemplate" not in settings and b"w:zoom" in settings
+
+
+def test_reference_saved_by_chinese_word_is_matched_by_style_name(tmp_path: Path) -> None:
+    """Chinese Word saves ``heading 1`` as id ``1`` and Normal as ``a``: the writer goes by names."""
+    reference = Path(__file__).resolve().parent.parent / "templates" / "docx" / "reference.docx"
+    with zipfile.ZipFile(reference) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    ids = {"Normal": "a", "Heading1": "1", "Heading2": "2", "Heading3": "3", "BodyText": "a4", "Caption": "a5",
+           "Title": "a6", "Quote": "a7", "ListParagraph": "a8"}
+    styles = etree.fromstring(files["word/styles.xml"])
+    for style in list(styles.iter(f"{W}style")):
+        if style.get(f"{W}styleId") == "Credit":
+            styles.remove(style)  # missing from the house styles: Pressroom's is copied in
+            continue
+        style.set(f"{W}styleId", ids.get(style.get(f"{W}styleId"), style.get(f"{W}styleId")))
+        for link in (f"{W}basedOn", f"{W}next"):
+            ref = style.find(link)
+            if ref is not None:
+                ref.set(f"{W}val", ids.get(ref.get(f"{W}val"), ref.get(f"{W}val")))
+    files["word/styles.xml"] = etree.tostring(styles)
+    house = tmp_path / "house.docx"
+    with zipfile.ZipFile(house, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    data, _ = build(CANONICAL, reference_doc=house)
+    used = {e.get(f"{W}val") for e in etree.fromstring(parts(data)["word/document.xml"]).iter(f"{W}pStyle")}
+    assert {"2", "3", "a4", "a5", "a6", "a7", "a8", "Credit"} <= used
+    assert _style_names(data)["Credit"].find(f"{W}basedOn").get(f"{W}val") == "a"
+    assert read_docx(data, Context()) == CANONICAL
+
+
+def test_a_book_is_refused() -> None:
+    from converters.errors import UsageError
+    from converters.tree import Book
+
+    with pytest.raises(UsageError, match="one article"):
+        write_docx(Book(Meta(title="合集"), (CANONICAL,)), Context())
