@@ -210,3 +210,17 @@ def test_docx_written_by_pandoc(tmp_path: Path) -> None:
         Paragraph((Text("（记者 陈晨）"),)),
     ]
     assert figure.caption == (Text("志愿者植树"),)
+
+
+def test_absurdly_nested_content_controls_are_an_input_error() -> None:
+    depth = 1500
+    body = "<w:sdt><w:sdtContent>" * depth + "<w:p/>" + "</w:sdtContent></w:sdt>" * depth
+    xml = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+           f"<w:body>{body}</w:body></w:document>")
+    buffer = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", xml)
+    with pytest.raises(InputError, match="nested too deeply"):
+        read_docx(buffer.getvalue(), Context())

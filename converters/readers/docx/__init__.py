@@ -252,6 +252,14 @@ def _assemble(recs: list[Rec], reader: Reader, structural: bool) -> tuple[Block,
 
 def read_docx(data: bytes, ctx: Context) -> Document:
     """Read a DOCX into a document tree."""
+    try:
+        return _read(data, ctx)
+    except RecursionError:
+        raise InputError("the Word document is nested too deeply to read", code="bad-docx",
+                         where=ctx.source_name) from None
+
+
+def _read(data: bytes, ctx: Context) -> Document:
     pkg = open_package(data, ctx.source_name)
     record = article_record(pkg)
     reader = Reader(pkg, ours=record is not None)
