@@ -213,7 +213,7 @@ def test_docx_written_by_pandoc(tmp_path: Path) -> None:
 
 
 def test_absurdly_nested_content_controls_are_an_input_error() -> None:
-    depth = 1500
+    depth = 1000  # libxml2 refuses documents nested deeper than 2048 elements by itself
     body = "<w:sdt><w:sdtContent>" * depth + "<w:p/>" + "</w:sdtContent></w:sdt>" * depth
     xml = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
            f"<w:body>{body}</w:body></w:document>")
