@@ -24,6 +24,7 @@ from converters.writers.docx.package import (  # noqa: E402
 from converters.writers.docx.xml import REL  # noqa: E402
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 SERIF, SANS, KAI = "宋体", "黑体", "楷体"  # SimSun, SimHei, KaiTi on every Chinese Windows
 LATIN_SERIF, LATIN_SANS = "Times New Roman", "Arial"
 
@@ -92,6 +93,8 @@ def styles_xml() -> str:
         pstyle("ListParagraph", "List Paragraph", '<w:contextualSpacing/>', body, alias="列表段落"),
         pstyle("Credit", "Credit", '<w:spacing w:before="240" w:after="0"/><w:jc w:val="right"/>', body,
                alias="署名"),
+        pstyle("Footer", "footer", '<w:jc w:val="center"/><w:spacing w:line="240" w:lineRule="auto"/>',
+               body + size(18), nxt="Footer", alias="页脚"),
         pstyle("ThematicBreak", "Thematic Break", '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" '
                'w:color="808080"/></w:pBdr><w:spacing w:before="240" w:after="360" w:line="240" '
                'w:lineRule="auto"/><w:ind w:left="2880" w:right="2880"/>', body + size(12), alias="分隔线"),
@@ -160,9 +163,19 @@ def document_xml() -> str:
     # A4 with the margins of Word's Chinese default; no document grid, so line spacing is what the styles say.
     sect = ('<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1800" w:bottom="1440" '
             'w:left="1800" w:header="851" w:footer="992" w:gutter="0"/><w:cols w:space="425"/>'
-            '<w:docGrid w:linePitch="360"/></w:sectPr>')
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {W}><w:body>'
+            '<w:docGrid w:linePitch="360"/></w:sectPr>').replace(
+        "<w:sectPr>", '<w:sectPr><w:footerReference w:type="default" r:id="rId4"/>')
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {W} {R}><w:body>'
             f"{paragraphs}{sect}</w:body></w:document>")
+
+
+def footer_xml() -> str:
+    """A centred page number: ``PAGE`` field with its cached result."""
+    run = '<w:r><w:fldChar w:fldCharType="{}"/></w:r>'
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr {W} {R}><w:p><w:pPr>'
+            '<w:pStyle w:val="Footer"/></w:pPr>' + run.format("begin")
+            + '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>' + run.format("separate")
+            + '<w:r><w:t>1</w:t></w:r>' + run.format("end") + "</w:p></w:ftr>")
 
 
 def core_xml() -> str:
@@ -179,6 +192,7 @@ def build() -> bytes:
         "word/styles.xml": styles_xml().encode(),
         "word/settings.xml": settings_xml().encode(),
         "word/fontTable.xml": font_table_xml().encode(),
+        "word/footer1.xml": footer_xml().encode(),
         "docProps/core.xml": core_xml().encode(),
         "docProps/app.xml": app_xml(),
     }
@@ -186,6 +200,7 @@ def build() -> bytes:
         ("rId1", REL + "styles", "styles.xml", False),
         ("rId2", REL + "settings", "settings.xml", False),
         ("rId3", REL + "fontTable", "fontTable.xml", False),
+        ("rId4", REL + "footer", "footer1.xml", False),
     ])
     ordered = [("[Content_Types].xml", content_types_xml(parts)), ("_rels/.rels", package_rels_xml()),
                *parts.items(), ("word/_rels/document.xml.rels", doc_rels)]

@@ -26,6 +26,7 @@ class Style:
     based_on: str | None = None
     outline: int | None = None
     num: tuple[str, int] | None = None  # numId, ilvl
+    right: bool = False  # right-aligned
 
 
 @dataclass
@@ -108,11 +109,13 @@ def _load_styles(pkg: Package) -> None:
         num = ppr.find(qn("w:numPr")) if ppr is not None else None
         num_id = _val(num.find(qn("w:numId"))) if num is not None else None
         ilvl = _val(num.find(qn("w:ilvl"))) if num is not None else None
+        jc = _val(ppr.find(qn("w:jc"))) if ppr is not None else None
         pkg.styles[sid] = Style(
             name=name,
             based_on=_val(style.find(qn("w:basedOn"))),
             outline=int(outline) if outline and outline.isdigit() else None,
             num=(num_id, int(ilvl) if ilvl and ilvl.isdigit() else 0) if num_id else None,
+            right=jc in ("right", "end"),
         )
         if style.get(qn("w:default")) in ("1", "true") and style.get(qn("w:type")) == "paragraph":
             pkg.default_style = sid

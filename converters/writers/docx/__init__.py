@@ -5,6 +5,11 @@ process; the body is generated with lxml and packed with fixed ZIP times, so the
 gives the same bytes. Everything Pressroom needs to read the file back exactly (metadata, image
 sources, container boundaries) is stored where Word keeps it: core properties and a custom XML
 record, picture names, and tagged content controls. See ``templates/docx/README.md``.
+
+python-docx's document model is deliberately not used to write: it re-parses its template for
+every document, stamps ZIP entries with the current time and carries the default-template traps
+this writer exists to avoid. WordprocessingML is built with lxml (python-docx's own XML layer);
+the tests read every result back with python-docx and LibreOffice.
 """
 
 from __future__ import annotations
@@ -12,12 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
 from converters.cleaners.figures import number_figures
-from converters.context import Context
+from converters.context import Context, Options
 from converters.errors import UsageError
 from converters.tree import Book, Document, Figure, Meta, query
 from converters.writers.docx.blocks import BLOCK_HANDLERS, emit_blocks, paragraph
@@ -38,7 +44,7 @@ from converters.writers.docx.package import (
     zip_parts,
 )
 from converters.writers.docx.template import template_for
-from converters.writers.docx.xml import root_element, serialize, sub
+from converters.writers.docx.xml import qn, root_element, serialize, sub
 
 #: Node type -> handler; inline handlers take ``(node, state, env, parent)`` like block handlers.
 HANDLERS: dict[type, Callable[..., Any]] = {**INLINE_HANDLERS, **BLOCK_HANDLERS}
@@ -51,6 +57,22 @@ def _epoch(ctx: Context) -> int | None:
         return ctx.options.source_date_epoch
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     return int(value) if value.isdigit() else None
+
+
+def _reference(options: Options) -> Path | None:
+    """``--reference-doc``, else ``--template`` (a .docx, or a folder holding ``reference.docx``)."""
+    if options.reference_doc is not None:
+        return options.reference_doc
+    if options.template is not None:
+        return options.template / "reference.docx" if options.template.is_dir() else options.template
+    return None
+
+
+def _styles_for(styles: bytes, language: str) -> bytes:
+    """The styles with the article's Chinese variant as East Asian language (zh-TW text is not zh-CN)."""
+    if language.lower().startswith("zh") and language != "zh-CN":
+        return styles.replace(b'w:eastAsia="zh-CN"', f'w:eastAsia="{language}"'.encode())
+    return styles
 
 
 def display_date(meta: Meta) -> str | None:
@@ -83,7 +105,7 @@ def write_docx(tree: Document | Book, ctx: Context) -> bytes:
     if isinstance(tree, Book):
         raise UsageError("the DOCX writer takes one article; use epub or pdf for a book", code="no-book-writer")
     options = ctx.options
-    template = template_for(options.reference_doc, options.font_serif, options.font_sans)
+    template = template_for(_reference(options), options.font_serif, options.font_sans)
     explicit = [f.number is not None for f in query(tree, Figure)]
     doc = number_figures(tree)
     rels = Relationships()
@@ -97,7 +119,11 @@ def write_docx(tree: Document | Book, ctx: Context) -> bytes:
     body = sub(root, "w:body")
     _title_block(doc.meta, st, body)
     emit_blocks(doc.blocks, st, Env(), body)
-    body.append(etree.fromstring(etree.tostring(template.sect_pr)))
+    sect = etree.fromstring(etree.tostring(template.sect_pr))
+    references = [e for e in sect if etree.QName(e).localname in ("headerReference", "footerReference")]
+    for ref, (kind, target, _) in zip(references, template.sect_parts, strict=True):
+        ref.set(qn("r:id"), rels.add(kind, target))
+    body.append(sect)
     if st.dropped:
         ctx.warn("xml-forbidden-characters",
                  f"dropped {st.dropped} control character(s) that a Word document cannot hold")
@@ -112,8 +138,10 @@ def write_docx(tree: Document | Book, ctx: Context) -> bytes:
     created = created or stamp
     word: list[tuple[str, bytes]] = [("word/document.xml", serialize(root)),
                                      ("word/_rels/document.xml.rels", rels.to_xml()),
-                                     ("word/styles.xml", template.styles)]
+                                     ("word/styles.xml", _styles_for(template.styles, doc.meta.language))]
     word += [(name, data) for name, data in sorted(template.parts.items())]
+    word += [(f"word/{target}", data) for _, target, data in template.sect_parts]
+    word += sorted(template.extra_parts.items())
     if numbering is not None:
         word.append(("word/numbering.xml", numbering))
     word += st.media_parts

@@ -79,7 +79,11 @@ class State:
                 self.media[src] = None
             else:
                 loaded = as_png_or_jpeg(loaded)
-                name = f"media/image{len(self.media_parts) + 1}{loaded.extension.replace('.jpg', '.jpeg')}"
+                extension = loaded.extension.replace(".jpg", ".jpeg")
+                number = len(self.media_parts) + 1
+                while f"word/media/image{number}{extension}" in self.template.extra_parts:
+                    number += 1  # a name the reference's header or footer pictures already use
+                name = f"media/image{number}{extension}"
                 self.media_parts.append((f"word/{name}", loaded.data))
                 self.media[src] = (self.rels.add("image", name), loaded)
         return self.media[src]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,7 +28,8 @@ CONTENT_TYPES = {
     "customXml/itemProps1.xml": "application/vnd.openxmlformats-officedocument.customXmlProperties+xml",
 }
 DEFAULT_TYPES = {"rels": "application/vnd.openxmlformats-package.relationships+xml", "xml": "application/xml",
-                 "png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg"}
+                 "png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif",
+                 "emf": "image/x-emf", "wmf": "image/x-wmf"}
 #: Relationship type of each part the main document refers to.
 PART_RELS = {
     "styles.xml": "styles",
@@ -76,11 +78,15 @@ def rels_xml(rels: Iterable[tuple[str, str, str, bool]]) -> bytes:
 def content_types_xml(names: Iterable[str]) -> bytes:
     """``[Content_Types].xml`` for the part names present."""
     root = etree.Element(f"{{{CT_NS}}}Types", nsmap={None: CT_NS})
-    for ext, mime in DEFAULT_TYPES.items():
-        etree.SubElement(root, f"{{{CT_NS}}}Default", Extension=ext, ContentType=mime)
+    for ext, default in DEFAULT_TYPES.items():
+        etree.SubElement(root, f"{{{CT_NS}}}Default", Extension=ext, ContentType=default)
     for name in names:
-        if name in CONTENT_TYPES:
-            etree.SubElement(root, f"{{{CT_NS}}}Override", PartName="/" + name, ContentType=CONTENT_TYPES[name])
+        mime = CONTENT_TYPES.get(name)
+        for kind in ("header", "footer"):
+            if re.fullmatch(rf"word/{kind}\d*\.xml", name):
+                mime = f"{CT_MAIN}.{kind}+xml"
+        if mime:
+            etree.SubElement(root, f"{{{CT_NS}}}Override", PartName="/" + name, ContentType=mime)
     return serialize(root)
 
 

@@ -23,7 +23,7 @@ DEFAULT_REFERENCE = Path(__file__).resolve().parents[3] / "templates" / "docx" /
 #: Style names the writer uses, in the order a document uses them.
 NEEDED = ("normal", "body text", "title", "subtitle", "article meta", "heading 1", "heading 2", "heading 3",
           "heading 4", "heading 5", "heading 6", "figure", "caption", "quote", "list paragraph", "credit",
-          "thematic break")
+          "thematic break", "footer")
 #: Styles set in the Hei (sans) face; ``--font-sans`` replaces their East Asian font.
 SANS_STYLES = frozenset({"title", "caption", *(f"heading {n}" for n in range(1, 7))})
 #: Styles set in Kai (subtitle, quotations) keep it whatever ``--font-serif`` says.
@@ -40,6 +40,8 @@ class Template:
     parts: dict[str, bytes]  # settings, fontTable, theme, webSettings, as found
     numbering: etree._Element | None
     sect_pr: etree._Element
+    sect_parts: tuple[tuple[str, str, bytes], ...]  # header/footer: relationship kind, target, bytes
+    extra_parts: dict[str, bytes]  # what the headers and footers refer to (their rels, pictures)
     text_width_emu: int
     text_height_emu: int
     is_default: bool
@@ -101,6 +103,58 @@ def _merge_missing_styles(styles: etree._Element, ids: dict[str, str]) -> None:
         ids[name] = new_id
 
 
+def _relationships(files: dict[str, bytes], rels_name: str) -> dict[str, tuple[str, str, bool]]:
+    if rels_name not in files:
+        return {}
+    root = etree.fromstring(files[rels_name])
+    out = {}
+    for r in root:
+        kind = r.get("Type", "").rsplit("/", 1)[-1]
+        out[r.get("Id", "")] = (kind, r.get("Target", ""), r.get("TargetMode") == "External")
+    return out
+
+
+def _headers_and_footers(sect: etree._Element, files: dict[str, bytes]
+                         ) -> tuple[tuple[tuple[str, str, bytes], ...], dict[str, bytes]]:
+    """The reference's headers and footers (page numbers…), with the parts they use; dangling ones dropped."""
+    rels = _relationships(files, "word/_rels/document.xml.rels")
+    found: list[tuple[str, str, bytes]] = []
+    extra: dict[str, bytes] = {}
+    for ref in [e for e in sect if e.tag in (qn("w:headerReference"), qn("w:footerReference"))]:
+        kind, target, external = rels.get(ref.get(qn("r:id"), ""), ("", "", True))
+        name = "word/" + target.lstrip("/").removeprefix("word/")
+        if external or kind not in ("header", "footer") or name not in files:
+            sect.remove(ref)
+            continue
+        found.append((kind, name.removeprefix("word/"), files[name]))
+        part_rels = f"word/_rels/{name.removeprefix('word/')}.rels"
+        if part_rels in files:
+            extra[part_rels] = files[part_rels]
+            for _, sub_target, sub_external in _relationships(files, part_rels).values():
+                sub_name = "word/" + sub_target.lstrip("/").removeprefix("word/")
+                if not sub_external and sub_name in files:
+                    extra[sub_name] = files[sub_name]
+    return tuple(found), extra
+
+
+def _without_relationships(part: bytes) -> bytes:
+    """A settings or font-table part without what points into relationships not carried over.
+
+    An attached template (``w:attachedTemplate``), mail-merge sources or embedded fonts would
+    otherwise leave dangling ``r:id`` references, which Word reports as a damaged file.
+    """
+    root = etree.fromstring(part)
+    relationship_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    doomed = [e for e in root.iter() if any(str(a).startswith(relationship_ns) for a in e.attrib)]
+    if not doomed:
+        return part
+    for e in doomed:
+        parent = e.getparent()
+        if parent is not None:
+            parent.remove(e)
+    return serialize(root)
+
+
 def _add_font_entry(font_table: bytes, font: str) -> bytes:
     root = etree.fromstring(font_table)
     if any(f.get(qn("w:name")) == font for f in root.iter(qn("w:font"))):
@@ -128,7 +182,7 @@ def load_template(path: Path | None, font_serif: str | None, font_sans: str | No
     if path is not None:
         _merge_missing_styles(styles, ids)
     names = ("word/settings.xml", "word/fontTable.xml", "word/theme/theme1.xml", "word/webSettings.xml")
-    parts: dict[str, bytes] = {name: files[name] for name in names if name in files}
+    parts: dict[str, bytes] = {name: _without_relationships(files[name]) for name in names if name in files}
     if font_serif or font_sans:
         defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}")
         if font_serif and defaults is not None:
@@ -147,8 +201,7 @@ def load_template(path: Path | None, font_serif: str | None, font_sans: str | No
     if sect is None:
         sect = etree.fromstring(_read_zip(DEFAULT_REFERENCE)["word/document.xml"]).find(f".//{qn('w:sectPr')}")
     sect = copy.deepcopy(sect)
-    for ref in sect.findall(qn("w:headerReference")) + sect.findall(qn("w:footerReference")):
-        sect.remove(ref)  # headers and footers are not carried over (their parts are not copied)
+    sect_parts, extra_parts = _headers_and_footers(sect, files)
     for attr in list(sect.attrib):
         if attr.startswith(f"{{{sect.nsmap.get('w14', '')}}}") or attr.endswith("rsidR") or attr.endswith("rsidSect"):
             del sect.attrib[attr]
@@ -170,6 +223,8 @@ def load_template(path: Path | None, font_serif: str | None, font_sans: str | No
         parts=parts,
         numbering=numbering,
         sect_pr=sect,
+        sect_parts=sect_parts,
+        extra_parts=extra_parts,
         text_width_emu=max(width, 1440) * EMU_PER_TWIP,
         text_height_emu=max(height, 1440) * EMU_PER_TWIP,
         is_default=path is None,
