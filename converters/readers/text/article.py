@@ -20,6 +20,9 @@ from converters.readers.text.classify import Classified, han_count
 #: enough that a caption between two paragraphs never splits the article.
 PENALTY = {"short": 8, "furniture": 20, "meta": 30, "end": 60, "image": 0, "prose": 0}
 
+#: A short line indented like the dump's paragraphs costs less: it is more likely the article's.
+INDENTED_SHORT_PENALTY = 4
+
 #: The Han part of a name as bylines print it (``米歇尔·布兰`` keeps its middle dot).
 PERSON_NAME = re.compile(rf"{p.HAN}+(?:[·・]{p.HAN}+)*")
 
@@ -50,6 +53,8 @@ AFTER_END_WEIGHT = 0.5
 
 
 def _score(item: Classified, after_end: bool) -> float:
+    if item.kind == "short" and item.line.indented and not item.line.bullet:
+        return -INDENTED_SHORT_PENALTY  # indented like the paragraphs: a caption or a heading
     if item.kind != "prose":
         return -PENALTY[item.kind]
     text = item.text
