@@ -175,3 +175,11 @@ def test_lists_bulleted_and_numbered() -> None:
     ]
     # Numbered lines with paragraphs between them are section headings.
     assert [plain_text(h) for h in query(doc, Heading)] == ["一、强化组织保障", "二、加强督促检查"]
+
+
+def test_subtitle_under_the_title() -> None:
+    para = "这是正文的一段，讲述了一件发生在本地的新闻事件，内容足够长以便被识别为正文。"
+    head = "首页\n山沟里走出的“科技小院”\n——记农业大学驻村研究生团队\n2022-05-06 来源：某某日报\n"
+    doc = read_text_string(f"{head}{para}\n{para}\n")
+    assert doc.meta.title == "山沟里走出的“科技小院”"
+    assert doc.meta.subtitle == "——记农业大学驻村研究生团队"

@@ -46,13 +46,15 @@ def read_text_string(text: str, ctx: Context | None = None) -> Document:
     found = find_meta(items, body)
     meta = Meta(
         title=found.title,
+        subtitle=found.subtitle,
         date=found.date,
         source=found.source,
         author=found.author,
         editor=found.editor,
         language=_language(text),
     )
-    lines = [item for item in items[body.start : body.end] if item.text != found.title]  # a repeated headline
+    headlines = {found.title, found.subtitle}
+    lines = [item for item in items[body.start : body.end] if item.text not in headlines]  # repeated headlines
     doc = Document(meta, build_blocks(lines))
     return number_figures(restore_punctuation(normalise_whitespace(doc)))
 

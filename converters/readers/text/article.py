@@ -150,6 +150,7 @@ class Found:
     """Metadata gathered from the lines around the body."""
 
     title: str | None = None
+    subtitle: str | None = None
     date: str | None = None
     source: str | None = None
     author: str | None = None
@@ -253,12 +254,18 @@ def _meta_top(items: list[Classified], start: int) -> int:
     return first_meta if first_meta is not None else start
 
 
-def _title(items: list[Classified], start: int) -> str | None:
-    """The title: the nearest headline-sized line above the dateline (or the metadata cluster)."""
+#: A subtitle (副题) under the title opens with a dash: ``——记一位乡村教师``.
+SUBTITLE = re.compile(r"^\s*(?:——|—|--|－－)\s*\S")
+
+
+def _title(items: list[Classified], start: int) -> tuple[str | None, str | None]:
+    """(title, subtitle): the nearest headline-sized line above the dateline (or the metadata
+    cluster), and a dash-led subtitle line between them."""
     top = _dateline(items, start)
     if top is None:
         top = _meta_top(items, start)
     candidates: list[str] = []
+    subtitle = None
     j, looked = top - 1, 0
     # Look at a few lines above, not counting furniture and image placeholders between them.
     while j >= max(top - HEADER_WINDOW, 0) and looked < TITLE_LINES and len(candidates) < 3:
@@ -269,20 +276,23 @@ def _title(items: list[Classified], start: int) -> str | None:
         if item.kind in ("furniture", "image"):
             continue
         looked += 1
+        if not candidates and subtitle is None and SUBTITLE.match(item.text):
+            subtitle = item.text
+            continue
         if item.kind in ("short", "prose") and not item.text.endswith("。") and han_count(item.text) >= 4:
             candidates.append(item.text)
+    if not candidates:
+        return None, None
     # The nearest line that is long enough for a headline; an account name or a channel label
     # (short) may sit between the title and the date.
-    for text in candidates:
-        if han_count(text) >= 8:
-            return text
-    return max(candidates, key=len) if candidates else None
+    title = next((text for text in candidates if han_count(text) >= 8), max(candidates, key=len))
+    return title, subtitle
 
 
 def find_meta(items: list[Classified], body: Span) -> Found:
     """Title, date and labels from above the body; editor and late labels from below it."""
     found = Found()
-    found.title = _title(items, body.start)
+    found.title, found.subtitle = _title(items, body.start)
     dateline = _dateline(items, body.start)
     if dateline is not None:
         found.date = iso_date(items[dateline].text)  # the nearest date above the body is the article's
