@@ -183,3 +183,30 @@ def test_subtitle_under_the_title() -> None:
     doc = read_text_string(f"{head}{para}\n{para}\n")
     assert doc.meta.title == "山沟里走出的“科技小院”"
     assert doc.meta.subtitle == "——记农业大学驻村研究生团队"
+
+
+def test_inline_related_box_is_skipped_not_the_end() -> None:
+    """A "related reading" box set between paragraphs is left out; the article goes on after it."""
+    paras = [
+        "第一段介绍了基本情况，全市今年新建公园二十个，改造道路三十条，群众反映良好。",
+        "第二段说明了资金来源，市财政安排专项资金五亿元，并引入社会资本参与建设运营。",
+        "第三段讲述了居民的感受，家住城西的张先生说，现在出门就能散步，生活方便多了。",
+        "第四段介绍了下一步计划，明年将继续推进口袋公园建设，让更多市民受益。",
+    ]
+    dump = (
+        "某市今年新建公园二十个\n2021-01-02 来源：某某日报\n"
+        f"{paras[0]}\n{paras[1]}\n相关阅读：\n去年公园建设回顾\n市民游园指南发布\n{paras[2]}\n{paras[3]}\n"
+        "责任编辑：王某\n相关推荐\n另一则新闻的标题，讲的是别的事情。\n"
+    )
+    doc = read_text_string(dump)
+    assert [plain_text(b) for b in doc.blocks] == paras
+    assert doc.meta.editor == "王某"
+
+
+def test_teaser_list_after_related_heading_is_not_article() -> None:
+    """After 相关推荐, headlines alternating with summaries are teasers, not more article."""
+    para = "这是正文的一段，讲述了一件发生在本地的新闻事件，内容足够长以便被识别为正文。"
+    summary = "则推荐新闻的摘要，介绍了一些别的情况，与本文无关。"
+    teasers = "".join(f"另一则新闻标题{n}\n这是第{n}{summary}\n" for n in range(1, 5))
+    doc = read_text_string(f"某地举行新闻发布会介绍情况\n2021-01-02\n{para}\n{para}\n{para}\n相关推荐\n{teasers}")
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph"] * 3

@@ -54,7 +54,11 @@ def read_text_string(text: str, ctx: Context | None = None) -> Document:
         language=_language(text),
     )
     headlines = {found.title, found.subtitle}
-    lines = [item for item in items[body.start : body.end] if item.text not in headlines]  # repeated headlines
+    lines = [
+        item
+        for i, item in enumerate(items[body.start : body.end], start=body.start)
+        if i not in body.skip and item.text not in headlines  # inline link boxes, repeated headlines
+    ]
     doc = Document(meta, build_blocks(lines))
     return number_figures(restore_punctuation(normalise_whitespace(doc)))
 

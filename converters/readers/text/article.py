@@ -20,6 +20,10 @@ from converters.readers.text.classify import Classified, han_count
 #: enough that a caption between two paragraphs never splits the article.
 PENALTY = {"short": 8, "furniture": 20, "meta": 30, "end": 60, "image": 0, "prose": 0}
 
+#: Cost of a soft end (相关阅读, 延伸阅读): enough to stop at a teaser list, not at a box of links
+#: between two halves of the article.
+SOFT_END_PENALTY = 25
+
 #: A short line indented like the dump's paragraphs costs less: it is more likely the article's.
 INDENTED_SHORT_PENALTY = 4
 
@@ -36,10 +40,11 @@ FOOTER_WINDOW = 10
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """The article's body lines are ``lines[start:end]``."""
+    """The article's body lines are ``lines[start:end]`` except those in ``skip``."""
 
     start: int
     end: int
+    skip: frozenset[int] = frozenset()
 
 
 #: Weight of a prose line by how it ends: a sentence (。) counts fully; a line that ends on ！ or ？
@@ -52,9 +57,16 @@ HEADLINE_END = re.compile(r"[！？!?][”’」』]?$")
 AFTER_END_WEIGHT = 0.5
 
 
+def _hard_end(item: Classified) -> bool:
+    """An end marker that always ends the article: 责任编辑, 纠错, a disclaimer."""
+    return bool(p.END_PREFIX.match(item.text) or p.DISCLAIMER.match(item.text))
+
+
 def _score(item: Classified, after_end: bool) -> float:
     if item.kind == "short" and item.line.indented and not item.line.bullet:
         return -INDENTED_SHORT_PENALTY  # indented like the paragraphs: a caption or a heading
+    if item.kind == "end" and not _hard_end(item):
+        return -SOFT_END_PENALTY  # a "related" heading may head a box set inside the article
     if item.kind != "prose":
         return -PENALTY[item.kind]
     text = item.text
@@ -77,19 +89,57 @@ def find_body(items: list[Classified]) -> Span:
     for i, item in enumerate(items):
         if item.kind == "prose" and SENTENCE_END.search(item.text):
             seen_sentence = True
-        elif item.kind == "end" and seen_sentence:
+        elif item.kind == "end" and seen_sentence and _hard_end(item):
             after_end = True
         if total <= 0:
             total, start = 0.0, i
         total += _score(item, after_end)
         if total > best:
             best, best_span = total, Span(start, i + 1)
-    for i in range(best_span.start, best_span.end):
-        if items[i].kind == "end":
-            best_span = Span(best_span.start, i)
-            break
+    end, skip = _cut_at_end(items, best_span.start, best_span.end)
     start = _lead_in(items, best_span.start)
-    return Span(_lead_photo(items, start), _closing_credit(items, best_span.end))
+    return Span(_lead_photo(items, start), _closing_credit(items, end), frozenset(skip))
+
+
+#: An inline "related" box is skipped, not taken for the article's end, when at least this many
+#: paragraphs follow it one after another inside the run.
+INLINE_BOX_PROSE = 2
+
+#: An inline box holds a heading and a few links at most.
+MAX_BOX_LINES = 8
+
+
+def _cut_at_end(items: list[Classified], start: int, end: int) -> tuple[int, set[int]]:
+    """Where the run really ends, and the lines of inline link boxes to leave out.
+
+    A hard end (责任编辑, 纠错, a disclaimer) ends the article. A soft end (相关阅读, 延伸阅读)
+    followed by more of the article's paragraphs is a box of links set into the article: its
+    heading and links are skipped and the article goes on.
+    """
+    skip: set[int] = set()
+    i = start
+    while i < end:
+        item = items[i]
+        if item.kind != "end":
+            i += 1
+            continue
+        if _hard_end(item):
+            return i, skip
+        j = i  # the box: its heading and the link lines up to the next sentence
+        while j < end and not _sentence(items[j]):
+            j += 1
+        # The article goes on only if paragraphs follow one after another (a teaser list
+        # alternates a headline and a summary instead).
+        resumed = [x for x in items[j : min(j + INLINE_BOX_PROSE, end)] if x.kind != "image"]
+        if j - i > MAX_BOX_LINES or len(resumed) < INLINE_BOX_PROSE or not all(map(_sentence, resumed)):
+            return i, skip
+        skip.update(range(i, j))
+        i = j
+    return end, skip
+
+
+def _sentence(item: Classified) -> bool:
+    return item.kind == "prose" and bool(SENTENCE_END.search(item.text))
 
 
 def _long_prose(item: Classified) -> bool:
