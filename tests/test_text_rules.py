@@ -210,3 +210,10 @@ def test_teaser_list_after_related_heading_is_not_article() -> None:
     teasers = "".join(f"另一则新闻标题{n}\n这是第{n}{summary}\n" for n in range(1, 5))
     doc = read_text_string(f"某地举行新闻发布会介绍情况\n2021-01-02\n{para}\n{para}\n{para}\n相关推荐\n{teasers}")
     assert [type(b).__name__ for b in doc.blocks] == ["Paragraph"] * 3
+
+
+def test_plain_note_without_article_layout_keeps_its_lines() -> None:
+    ctx = Context()
+    doc = read_text_string("今天天气很好\n明天去公园\n", ctx)
+    assert [plain_text(b) for b in doc.blocks] == ["今天天气很好", "明天去公园"]
+    assert [d.code for d in ctx.diagnostics] == ["no-article"]

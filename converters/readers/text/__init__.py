@@ -18,7 +18,7 @@ from converters.readers.text.article import find_body, find_meta
 from converters.readers.text.blocks import build_blocks
 from converters.readers.text.classify import classify, merge_split_dates
 from converters.readers.text.lines import split_lines
-from converters.tree import Document, Meta
+from converters.tree import Document, Meta, Paragraph, Text
 
 __all__ = ["read_text", "read_text_string"]
 
@@ -42,7 +42,11 @@ def read_text_string(text: str, ctx: Context | None = None) -> Document:
         raise InputError("the file holds no text", code="empty-input", where=ctx.source_name)
     body = find_body(items)
     if body.end <= body.start:
-        ctx.warn("no-article", "found no paragraph of running text; the document is empty")
+        # No page around an article: a plain note. Keep every line of text as it is.
+        ctx.warn("no-article", "found no news article layout; every line of text is kept as a paragraph")
+        notes = [item for item in items if item.kind in ("prose", "short")]
+        blocks = tuple(Paragraph((Text(item.text),)) for item in notes)
+        return restore_punctuation(normalise_whitespace(Document(Meta(language=_language(text)), blocks)))
     found = find_meta(items, body)
     meta = Meta(
         title=found.title,
