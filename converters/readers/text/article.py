@@ -3,9 +3,12 @@
 The body is found like a maximum-sum run (Kadane): every prose line scores its length, every
 other line a penalty, so the article's paragraphs form the densest run even with a few captions
 and headings between them, while menus, comment threads (a name, a date and a "reply" per short
-remark) and teaser lists cost more than they bring. The run is then cut at the first line that
-opens the after-article zone. The title and the metadata sit in the few lines just above the body;
-the editor and closing labels in the few lines just below it.
+remark) and teaser lists cost more than they bring. The run is then cut where the after-article
+zone opens: always at a hard end (责任编辑, 纠错, a disclaimer); at a soft end (相关阅读) unless
+paragraphs go on right after its few links, which makes it a box set inside the article. The run
+is widened to a dateline paragraph above it, a lead photo's caption and closing credit lines.
+The title and the metadata sit in the few lines just above the body; the editor and closing
+labels in the few lines just below it.
 """
 
 from __future__ import annotations
