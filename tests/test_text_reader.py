@@ -294,8 +294,10 @@ def test_sample_with_full_width_punctuation_reads_the_same(sample: Document) -> 
         lambda s: s.encode("utf-8-sig"),
         lambda s: s.replace("\n", "\r\n").encode("utf-8"),
         lambda s: s.replace("  ", "\u3000\u3000").encode("utf-8"),  # ideographic-space indents
+        lambda s: re.sub(r"\n\s*\n", "\n", s).encode("utf-8"),  # no blank lines between paragraphs
+        lambda s: re.sub(r"(?m)^[ \t]+", "", s).encode("utf-8"),  # no indentation
     ],
-    ids=["gb18030", "utf-8-bom", "crlf", "ideographic-indent"],
+    ids=["gb18030", "utf-8-bom", "crlf", "ideographic-indent", "no-blank-lines", "no-indent"],
 )
 def test_sample_bytes_variants_read_the_same(sample: Document, encode: Callable[[str], bytes]) -> None:
     data = encode(SAMPLE.read_text(encoding="utf-8"))
