@@ -217,3 +217,10 @@ def test_plain_note_without_article_layout_keeps_its_lines() -> None:
     doc = read_text_string("今天天气很好\n明天去公园\n", ctx)
     assert [plain_text(b) for b in doc.blocks] == ["今天天气很好", "明天去公园"]
     assert [d.code for d in ctx.diagnostics] == ["no-article"]
+
+
+def test_punctuated_headline_right_above_the_body_is_the_title() -> None:
+    para = "这是正文的一段，讲述了一件发生在本地的新闻事件，内容足够长以便被识别为正文。"
+    doc = read_text_string(f"首页\n新闻\n某市出台新规，鼓励市民绿色出行\n{para}\n{para}\n")
+    assert doc.meta.title == "某市出台新规，鼓励市民绿色出行"
+    assert [plain_text(b) for b in doc.blocks] == [para, para]

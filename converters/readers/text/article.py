@@ -100,7 +100,7 @@ def find_body(items: list[Classified]) -> Span:
         if total > best:
             best, best_span = total, Span(start, i + 1)
     end, skip = _cut_at_end(items, best_span.start, best_span.end)
-    start = _lead_in(items, best_span.start)
+    start = _lead_in(items, _trim_headline(items, best_span.start, end))
     return Span(_lead_photo(items, start), _closing_credit(items, end), frozenset(skip))
 
 
@@ -143,6 +143,24 @@ def _cut_at_end(items: list[Classified], start: int, end: int) -> tuple[int, set
 
 def _sentence(item: Classified) -> bool:
     return item.kind == "prose" and bool(SENTENCE_END.search(item.text))
+
+
+def _trim_headline(items: list[Classified], start: int, end: int) -> int:
+    """Leave a headline out of the run's start: a short punctuated line that ends no sentence
+    (``某市出台新规，鼓励市民绿色出行``) right before the first paragraph is the title."""
+    while start + 1 < end:
+        item = items[start]
+        text = item.text
+        if item.kind != "prose" or len(text) > SHORT_MAX_HEADLINE or p.FINAL_PUNCT.search(text):
+            break
+        if "。" in text or p.CAPTION_CUE.search(text):
+            break  # a sentence inside, or a photo's caption: not a headline
+        start += 1
+    return start
+
+
+#: The longest line taken for a headline at the head of the body.
+SHORT_MAX_HEADLINE = 40
 
 
 def _long_prose(item: Classified) -> bool:
