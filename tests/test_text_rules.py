@@ -76,6 +76,7 @@ def test_date_forms(dump: str, date: str) -> None:
         ("编辑：陶然   责任编辑：梁晨", None, None, "梁晨"),
         ("本报记者 王乐文 方 敏", None, "王乐文 方 敏", None),
         ("来源 | 东岭日报 文丨吴晓", "东岭日报", "吴晓", None),
+        ("出品—某某栏目组\n作者—春春", None, "春春", None),  # NFKC turned the bar ︱ into a dash
     ],
 )
 def test_labels(labels: str, source: str | None, author: str | None, editor: str | None) -> None:
