@@ -1,9 +1,10 @@
 """The scraped-text reader: a plain-text dump of a news page in, a clean article tree out.
 
 Pipeline: decode the bytes (:func:`converters.decode.decode_bytes`) -> logical lines, re-joining
-w3m's hard wraps (:mod:`.lines`) -> classify every line (:mod:`.classify`) -> find the body and
-the metadata around it (:mod:`.article`) -> paragraphs, headings, figures and the credit
-(:mod:`.blocks`) -> cleaners (whitespace, full-width punctuation, figure numbers).
+w3m's hard wraps and table columns (:mod:`.lines`, :mod:`.columns`) -> classify every line
+(:mod:`.classify`) -> find the body (:mod:`.article`) and the metadata around it (:mod:`.meta`)
+-> paragraphs, headings, figures, lists and credits (:mod:`.blocks`) -> cleaners (whitespace,
+full-width punctuation, figure numbers). The named patterns live in :mod:`.patterns`.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from converters.cleaners.whitespace import normalise_whitespace
 from converters.context import Context
 from converters.decode import decode_bytes
 from converters.errors import InputError
-from converters.readers.text.article import find_body, find_meta
+from converters.readers.text.article import find_body
 from converters.readers.text.blocks import build_blocks
 from converters.readers.text.classify import classify, merge_split_dates
 from converters.readers.text.lines import split_lines
+from converters.readers.text.meta import find_meta
 from converters.tree import Document, Meta, Paragraph, Text
 
 __all__ = ["read_text", "read_text_string"]
