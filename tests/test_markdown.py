@@ -407,7 +407,9 @@ _MD_NOISE = st.sampled_from(
 
 @given(st.lists(_MD_NOISE, max_size=40).map("".join))
 @example("```\n")  # an empty code block is no paragraph
+@example("```\n中\n    \n")  # a blank last code line leaves no line break at the paragraph's end
 @example('1. <div align="right">')  # a credit div left open inside a list
+@example("- - *")  # nested empty lists, which must not come back as a thematic break
 @settings(max_examples=300, deadline=None)
 def test_reader_takes_any_text_and_its_tree_round_trips(text: str) -> None:
     """Whatever a hand-written file holds, reading it either fails cleanly or gives a tree we can write back."""
