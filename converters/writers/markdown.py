@@ -23,6 +23,9 @@
 * **Emphasis.** ``*em*`` and ``**strong**`` where CommonMark parses them back; next to CJK
   punctuation (``**“中文”**后面``) the flanking rules forbid that, and the writer falls back to
   ``<em>``/``<strong>``, checking each block's inline Markdown by parsing it again.
+* **Lists** use ``-`` and ``1.``; a list right after one of the same kind uses ``*`` or ``1)``,
+  or CommonMark would merge them. Rules are ``---`` (``___`` inside list items, where ``- ---``
+  would itself be a rule). A link holding a link is an ``<a>`` tag (Markdown links cannot nest).
 
 Figures are not renumbered: Markdown is an interchange format and keeps the tree as it is.
 """
