@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from converters.context import Context
 from converters.tree import Emph, Image, Inline, LineBreak, Link, Strong, Text
 from converters.writers.docx.numbering import Numbering
-from converters.writers.docx.package import Relationships
 from converters.writers.docx.runs import EMPH, NO_FLAGS, STRONG, Flags, Item, Leaf, LinkRun, flatten, is_canonical
 from converters.writers.docx.template import Template
 from converters.writers.docx.xml import IMAGE_FIELD, TAG_PREFIX, XML_NS, clean_xml_text, sub
@@ -45,15 +46,14 @@ class Env:
 
 @dataclass
 class State:
-    """Everything one conversion accumulates: relationships, media, numbering, counters."""
+    """Everything one conversion accumulates: the document part (python-docx's), media, numbering, counters."""
 
     ctx: Context
     template: Template
-    rels: Relationships
+    part: Any  # python-docx's DocumentPart: relationships and image parts
     numbering: Numbering
     explicit_numbers: list[bool]
     media: dict[str, tuple[str, LoadedImage] | None] = field(default_factory=dict)
-    media_parts: list[tuple[str, bytes]] = field(default_factory=list)
     next_drawing_id: int = 1
     figure_index: int = 0
     dropped: int = 0
@@ -79,13 +79,9 @@ class State:
                 self.media[src] = None
             else:
                 loaded = as_png_or_jpeg(loaded)
-                extension = loaded.extension.replace(".jpg", ".jpeg")
-                number = len(self.media_parts) + 1
-                while f"word/media/image{number}{extension}" in self.template.extra_parts:
-                    number += 1  # a name the reference's header or footer pictures already use
-                name = f"media/image{number}{extension}"
-                self.media_parts.append((f"word/{name}", loaded.data))
-                self.media[src] = (self.rels.add("image", name), loaded)
+                # python-docx names the part (after any header or footer pictures) and shares identical ones.
+                rid, _ = self.part.get_or_add_image(io.BytesIO(loaded.data))
+                self.media[src] = (rid, loaded)
         return self.media[src]
 
 
@@ -215,7 +211,7 @@ def hyperlink(parent: etree._Element, url: str, title: str, st: State) -> etree.
     if url.startswith("#"):
         attrs["w:anchor"] = st.text(url[1:])
     else:
-        attrs["r:id"] = st.rels.add("hyperlink", st.text(encode_url(url)), external=True)
+        attrs["r:id"] = st.part.relate_to(st.text(encode_url(url)), RT.HYPERLINK, is_external=True)
     if title:
         attrs["w:tooltip"] = st.text(title)
     attrs["w:history"] = "1"
