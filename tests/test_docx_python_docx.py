@@ -105,3 +105,29 @@ def test_python_docx_default_template_as_reference_leaks_nothing(tmp_path: Path)
     assert b"python-docx" not in core and b"2013" not in core and b"Pressroom" in app
     assert [n for n in names if n.startswith("customXml/item") and "Props" not in n] == ["customXml/item1.xml"]
     assert read_docx(data, Context()) == CANONICAL
+
+
+def test_jpeg_without_jfif_header_is_still_embedded(tmp_path: Path) -> None:
+    """python-docx's image parser knows JPEGs only by a JFIF or Exif segment; many cameras write neither."""
+    from PIL import Image as PILImage
+
+    from converters.tree import Figure, Image, Paragraph, Text
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (640, 400), (180, 40, 40)).save(buffer, "JPEG")
+    jfif = buffer.getvalue()
+    assert jfif[2:4] == b"\xff\xe0"  # APP0: the JFIF segment, dropped below
+    (tmp_path / "bare.jpg").write_bytes(jfif[:2] + jfif[4 + int.from_bytes(jfif[4:6], "big"):])
+    (tmp_path / "plain.jpg").write_bytes(jfif)
+    doc = Document(blocks=(Figure(Image("bare.jpg", "无头"), (Text("无头"),)), Paragraph((Text("正文"),)),
+                           Figure(Image("plain.jpg", "常规"), (Text("常规"),))))
+    context = Context(base_dir=tmp_path)
+    data = write_docx(doc, context)
+    assert not context.diagnostics
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        media = sorted(n for n in archive.namelist() if n.startswith("word/media/"))
+        assert archive.read(media[1])[2:4] == b"\xff\xdb"  # the bare one, as it was
+    assert media == ["word/media/image1.jpg", "word/media/picture1.jpeg"]
+    assert len(docx.Document(io.BytesIO(data)).inline_shapes) == 2
+    assert read_docx(data, Context()) == doc
+    assert read_docx(resave(data), Context()) == doc

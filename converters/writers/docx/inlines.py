@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import json
 import re
+import struct
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
 from lxml import etree
 
 from converters.context import Context
@@ -79,10 +82,25 @@ class State:
                 self.media[src] = None
             else:
                 loaded = as_png_or_jpeg(loaded)
-                # python-docx names the part (after any header or footer pictures) and shares identical ones.
-                rid, _ = self.part.get_or_add_image(io.BytesIO(loaded.data))
-                self.media[src] = (rid, loaded)
+                self.media[src] = (self._embed(loaded), loaded)
         return self.media[src]
+
+
+    def _embed(self, loaded: LoadedImage) -> str:
+        """The relationship id of a new image part holding ``loaded``."""
+        try:
+            # python-docx names the part (after any header or footer pictures) and shares identical ones.
+            rid: str = self.part.get_or_add_image(io.BytesIO(loaded.data))[0]
+            return rid
+        except (UnrecognizedImageError, InvalidImageStreamError, UnexpectedEndOfFileError, struct.error):
+            pass
+        # python-docx only knows JPEGs by a JFIF or Exif header (and trips on some damaged ones); Word
+        # needs neither, so such a picture goes in as a plain part, named apart from python-docx's own.
+        extension = "png" if loaded.mime == "image/png" else "jpeg"
+        package = self.part.package
+        part = Part(package.next_partname(f"/word/media/picture%d.{extension}"), loaded.mime, loaded.data, package)
+        rid = self.part.relate_to(part, RT.IMAGE)
+        return rid
 
 
 InlineHandler = Callable[[Inline, State, Env, etree._Element], None]
