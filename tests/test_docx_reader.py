@@ -262,3 +262,18 @@ def test_hyperlink_fields_and_tabs_in_plain_documents() -> None:
     # Formatting shared by all of a link's runs is read as outside the link: Word cannot tell the two apart.
     assert doc.blocks == (Paragraph((Text("详见"), Strong((Link((Text("通知"),), "https://example.cn/n#p2"),)),
                                      Text("\t第二页2"))),)
+
+
+def test_missing_part_is_reported_as_damage() -> None:
+    """python-docx follows every relationship; a package missing a part it names is damaged, not foreign."""
+    import zipfile
+
+    plain = io.BytesIO()
+    docx.Document().save(plain)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(buffer, "w") as archive:
+        for name in source.namelist():
+            if name != "word/webSettings.xml":
+                archive.writestr(name, source.read(name))
+    with pytest.raises(InputError, match=r"damaged.*webSettings"):
+        read_docx(buffer.getvalue(), Context())

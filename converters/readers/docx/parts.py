@@ -164,7 +164,12 @@ def open_package(data: bytes, where: str) -> Package:
                          where=where)
     try:
         document = docx.Document(io.BytesIO(data))
-    except (KeyError, ValueError, PackageNotFoundError):
+    except KeyError as exc:
+        if "Content_Types" in str(exc) or "officeDocument" in str(exc):
+            raise InputError("not a Word document (no main document part)", code="bad-docx", where=where) from None
+        raise InputError(f"the DOCX package is damaged (a part it refers to is missing: {exc})", code="bad-docx",
+                         where=where) from None
+    except (ValueError, PackageNotFoundError):
         raise InputError("not a Word document (no main document part)", code="bad-docx", where=where) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
         raise InputError(f"the DOCX package is damaged ({exc})", code="bad-docx", where=where) from None
