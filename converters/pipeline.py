@@ -6,15 +6,19 @@ so a batch reuses loaded modules, fonts and templates across articles.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import sys
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from converters import registry
 from converters.context import Context, Options
 from converters.errors import Diagnostic, InputError, PressroomError, UsageError
 from converters.output import write_atomic
-from converters.tree import Book, Document, Meta
+from converters.tree import Book, Document, Image, Meta
 
 #: Inputs above this size are refused before reading: no news article is this large.
 MAX_INPUT_BYTES = 200 * 1024 * 1024
@@ -132,12 +136,16 @@ def convert(
                 raise UsageError(f"the output {output} is also an input; choose another name", code="output-is-input")
     diagnostics: list[Diagnostic] = []
     docs: list[Document] = []
-    base_dir: Path | None = None
+    dirs: list[Path] = []
     for source in inputs:
         ctx = Context(options=options)
         docs.append(read(source, from_format, ctx))
         diagnostics += ctx.diagnostics
-        base_dir = base_dir or ctx.base_dir
+        dirs.append(ctx.base_dir or Path.cwd())
+    # A book's images resolve against the folder all its articles share.
+    base_dir = Path(os.path.commonpath(dirs)) if dirs else None
+    if base_dir is not None and len(docs) > 1:
+        docs = [_rebase_images(doc, d, base_dir) for doc, d in zip(docs, dirs, strict=True)]
     tree: Document | Book = docs[0] if len(docs) == 1 else make_book(docs, options)
     wctx = Context(options=options, base_dir=base_dir, source_name=str(inputs[0]) if len(inputs) == 1 else "")
     data = render(tree, fmt, wctx)
@@ -148,3 +156,25 @@ def convert(
     else:
         write_atomic(Path(output), data)
     return diagnostics
+
+
+def _rebase_images(doc: Document, folder: Path, base: Path) -> Document:
+    """``doc`` with relative image paths rewritten from ``folder`` to be relative to ``base``."""
+    if folder == base:
+        return doc
+    prefix = folder.relative_to(base).as_posix()
+
+    def rebase(node: Any) -> Any:
+        if isinstance(node, Image):
+            if urllib.parse.urlsplit(node.src).scheme or node.src.startswith("/"):
+                return node
+            return dataclasses.replace(node, src=f"{prefix}/{node.src}")
+        if isinstance(node, tuple):
+            return tuple(rebase(item) for item in node)
+        if dataclasses.is_dataclass(node) and not isinstance(node, (Meta, type)):
+            changes = {f.name: rebase(getattr(node, f.name)) for f in dataclasses.fields(node)}
+            return dataclasses.replace(node, **changes)
+        return node
+
+    rebased: Document = rebase(doc)
+    return rebased

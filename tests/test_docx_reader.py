@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
@@ -18,11 +19,13 @@ from converters.errors import InputError
 from converters.readers.docx import read_docx
 from converters.tree import (
     BlockQuote,
+    Credit,
     Document,
     Emph,
     Figure,
     Heading,
     Image,
+    Link,
     List,
     ListItem,
     Paragraph,
@@ -78,7 +81,7 @@ def plain_word_article() -> bytes:
         bottom.set(qn(key), value)
     border.append(bottom)
     rule._p.get_or_add_pPr().append(border)
-    d.add_paragraph("（记者 陈晨）")
+    d.add_paragraph("（记者 陈晨）").alignment = WD_ALIGN_PARAGRAPH.RIGHT
     d.core_properties.keywords = "植树；环保"
     out = io.BytesIO()
     d.save(out)
@@ -105,7 +108,7 @@ def test_plain_word_article_reads_sensibly() -> None:
         Figure(None, (Text("志愿者在滨河公园植树"),), 1),
         BlockQuote((Paragraph((Text("“种下一棵树，就是种下一份希望。”"),)),)),
         ThematicBreak(),
-        Paragraph((Text("（记者 陈晨）"),)),
+        Credit((Text("（记者 陈晨）"),)),
     ]
 
 
@@ -159,3 +162,118 @@ def test_docx_to_docx_keeps_the_tree(tmp_path: Path) -> None:
     first = read_docx(plain_word_article(), Context())
     again = read_docx(write_docx(first, Context(base_dir=tmp_path)), Context())
     assert again == Document(first.meta, first.blocks)
+
+
+PANDOC_MARKDOWN = """---
+title: 春季植树
+author: 陈晨
+date: 2024年3月12日
+---
+
+本报讯 **三月十二日**，全市*二十个*街道同步开展[植树](https://example.cn/a)活动。
+
+# 活动安排
+
+3. 第一站
+4. 第二站
+
+> 种下一棵树。
+
+![志愿者植树](diagram.png)
+
+---
+
+（记者 陈晨）
+"""
+
+
+def test_docx_written_by_pandoc(tmp_path: Path) -> None:
+    """pandoc's styles: Author/Date lines, First Paragraph, Compact lists, Block Text, captioned figures."""
+    import shutil
+
+    if shutil.which("pandoc") is None:
+        pytest.skip("pandoc is not installed")
+    (tmp_path / "a.md").write_text(PANDOC_MARKDOWN, encoding="utf-8")
+    (tmp_path / "diagram.png").write_bytes((FIXTURES / "images" / "diagram.png").read_bytes())
+    subprocess.run(["pandoc", "a.md", "-o", "a.docx"], cwd=tmp_path, check=True)
+    doc = read_docx((tmp_path / "a.docx").read_bytes(), Context())
+    assert (doc.meta.title, doc.meta.author, doc.meta.date) == ("春季植树", "陈晨", "2024-03-12")
+    figure = doc.blocks[4]
+    assert isinstance(figure, Figure) and figure.image is not None and figure.image.alt == "志愿者植树"
+    assert list(doc.blocks[:4]) + list(doc.blocks[5:]) == [
+        Paragraph((Text("本报讯 "), Strong((Text("三月十二日"),)), Text("，全市"), Emph((Text("二十个"),)),
+                   Text("街道同步开展"), Link((Text("植树"),), "https://example.cn/a"), Text("活动。"))),
+        Heading(1, (Text("活动安排"),)),
+        List((ListItem((Paragraph((Text("第一站"),)),)), ListItem((Paragraph((Text("第二站"),)),))), True, 3),
+        BlockQuote((Paragraph((Text("种下一棵树。"),)),)),
+        ThematicBreak(),
+        Paragraph((Text("（记者 陈晨）"),)),
+    ]
+    assert figure.caption == (Text("志愿者植树"),)
+
+
+def test_absurdly_nested_content_controls_are_an_input_error() -> None:
+    depth = 1000  # libxml2 refuses documents nested this deep by itself
+    body = "<w:sdt><w:sdtContent>" * depth + "<w:p/>" + "</w:sdtContent></w:sdt>" * depth
+    xml = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+           f"<w:body>{body}</w:body></w:document>")
+    import zipfile
+
+    plain = io.BytesIO()
+    docx.Document().save(plain)  # a real package (content types, relationships) around the deep body
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(buffer, "w") as archive:
+        for name in source.namelist():
+            archive.writestr(name, xml if name == "word/document.xml" else source.read(name))
+    with pytest.raises(InputError, match="nested too deeply"):
+        read_docx(buffer.getvalue(), Context())
+
+
+def test_hyperlink_fields_and_tabs_in_plain_documents() -> None:
+    """Older Word files keep links as ``HYPERLINK`` fields; results of other fields are kept as text."""
+    d = docx.Document()
+    p = d.add_paragraph("详见")
+    for kind, value in (("begin", None), ("instr", ' HYPERLINK "https://example.cn/n" \\l "p2" '),
+                        ("separate", None), ("text", "通知"), ("end", None)):
+        run = p.add_run()
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.text = value
+            run._r.append(instr)
+        elif kind == "text":
+            run.text = value
+            run.bold = True
+        else:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+    p.add_run("\t第二页")
+    simple = OxmlElement("w:fldSimple")
+    simple.set(qn("w:instr"), " PAGE ")
+    inner = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "2"
+    inner.append(text)
+    simple.append(inner)
+    p._p.append(simple)
+    out = io.BytesIO()
+    d.save(out)
+    doc = read_docx(out.getvalue(), Context())
+    # Formatting shared by all of a link's runs is read as outside the link: Word cannot tell the two apart.
+    assert doc.blocks == (Paragraph((Text("详见"), Strong((Link((Text("通知"),), "https://example.cn/n#p2"),)),
+                                     Text("\t第二页2"))),)
+
+
+def test_missing_part_is_reported_as_damage() -> None:
+    """python-docx follows every relationship; a package missing a part it names is damaged, not foreign."""
+    import zipfile
+
+    plain = io.BytesIO()
+    docx.Document().save(plain)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(buffer, "w") as archive:
+        for name in source.namelist():
+            if name != "word/webSettings.xml":
+                archive.writestr(name, source.read(name))
+    with pytest.raises(InputError, match=r"damaged.*webSettings"):
+        read_docx(buffer.getvalue(), Context())

@@ -27,6 +27,13 @@ def test_roundtrip_property(doc: Document) -> None:
     assert roundtrip(doc) == doc
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents)
+def test_roundtrip_property_with_embedded_images(doc: Document) -> None:
+    """Run from the fixtures folder, ``images/photo.jpg`` exists: pictures are embedded everywhere."""
+    assert roundtrip(doc, FIXTURES) == doc
+
+
 def test_canonical_roundtrip_with_embedded_images() -> None:
     ctx = Context(base_dir=FIXTURES)
     data = write_docx(CANONICAL, ctx)

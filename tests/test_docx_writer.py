@@ -29,6 +29,7 @@ PARTS = [
     "word/numbering.xml",
     "word/settings.xml",
     "word/fontTable.xml",
+    "word/footer1.xml",
     "docProps/core.xml",
     "docProps/app.xml",
     "customXml/item1.xml",
@@ -60,6 +61,21 @@ def test_canonical_part_matches_golden(canonical_parts: dict[str, bytes], name: 
     stem = name.replace("/", "__").replace("[", "").replace("]", "")
     golden = GOLDENS / (stem if stem.endswith(".xml") else stem + ".xml")
     assert_golden(pretty(canonical_parts[name]), golden)
+
+
+STRUCTURES = loads((FIXTURES / "docx" / "structures.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", ["word/document.xml", "word/numbering.xml", "word/_rels/document.xml.rels",
+                                  "customXml/item1.xml", "docProps/core.xml"])
+def test_structures_part_matches_golden(name: str, tmp_path: Path) -> None:
+    """Containers Word paragraphs cannot express, links with titles and anchors, a missing picture."""
+    data, ctx = build(STRUCTURES, base=tmp_path)
+    assert [d.code for d in ctx.diagnostics] == ["image-missing"]
+    stem = name.replace("/", "__")
+    golden = GOLDENS / "structures" / (stem if stem.endswith(".xml") else stem + ".xml")
+    assert_golden(pretty(parts(data)[name]), golden)
+    assert read_docx(data, Context()) == STRUCTURES
 
 
 def test_two_runs_give_identical_bytes() -> None:
@@ -161,7 +177,7 @@ def test_fonts_are_overridable() -> None:
     styles = _style_names(data)
     font = {sid: s.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") for sid, s in styles.items()
             if s.find(f"{W}rPr/{W}rFonts") is not None}
-    assert font["BodyText"] == font["Normal"] == "方正书宋_GBK"
+    assert font["BodyText"] == font["Normal"] == font["Footer"] == "方正书宋_GBK"
     assert font["Heading1"] == font["Caption"] == font["Title"] == "方正黑体_GBK"
     table = parts(data)["word/fontTable.xml"].decode()
     assert "方正书宋_GBK" in table and "方正黑体_GBK" in table
@@ -210,7 +226,7 @@ def test_images_are_embedded_and_scaled_to_text_width() -> None:
     text_width = (11906 - 2 * 1800) * 635
     assert extents[0][0] == text_width and extents[0][1] == text_width * 400 // 640
     assert extents[1][0] < text_width and extents[1][1] <= (16838 - 2 * 1440) * 635  # tall: height-bound
-    assert sorted(n for n in parts(data) if n.startswith("word/media/")) == ["word/media/image1.jpeg",
+    assert sorted(n for n in parts(data) if n.startswith("word/media/")) == ["word/media/image1.jpg",
                                                                             "word/media/image2.png"]
 
 
@@ -232,3 +248,110 @@ def test_lists_restart_and_honour_start() -> None:
     formats = [a.find(f"{W}lvl/{W}numFmt").get(f"{W}val") for a in numbering.iter(f"{W}abstractNum")]
     assert formats == ["decimal", "decimal", "bullet"]
     assert read_docx(build(doc)[0], Context()) == doc
+
+
+def test_template_folder_or_file_selects_the_reference(tmp_path: Path) -> None:
+    house = docx.Document()
+    house.styles["Normal"].font.size = docx.shared.Pt(9)
+    house.save(str(tmp_path / "reference.docx"))
+    for template in (tmp_path, tmp_path / "reference.docx"):
+        normal = _style_names(build(CANONICAL, template=template)[0])["Normal"]
+        assert normal.find(f"{W}rPr/{W}sz").get(f"{W}val") == "18"
+
+
+def test_source_date_epoch_fixes_zip_times_and_modified(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01T00:00:00Z
+    doc = Document(Meta(title="无日期"), (Paragraph((Text("正文"),)),))
+    data, _ = build(doc)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2025, 1, 1, 0, 0, 0)}
+    core = docx.Document(io.BytesIO(data)).core_properties
+    assert core.created.isoformat().startswith("2025-01-01") and core.modified == core.created
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert docx.Document(io.BytesIO(build(doc)[0])).core_properties.created is None
+
+
+def test_traditional_chinese_article_is_marked_zh_tw() -> None:
+    doc = Document(Meta(title="標題", language="zh-TW"), (Paragraph((Text("正文"),)),))
+    styles = parts(build(doc)[0])["word/styles.xml"]
+    assert b'w:eastAsia="zh-TW"' in styles and b'w:eastAsia="zh-CN"' not in styles
+
+
+def test_reference_document_is_generated_by_its_script() -> None:
+    """``templates/docx/reference.docx`` is exactly what ``make_reference.py`` writes (no hand edits)."""
+    import importlib.util
+
+    script = Path(__file__).resolve().parent.parent / "templates" / "docx" / "make_reference.py"
+    spec = importlib.util.spec_from_file_location("make_reference", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.build() == (script.parent / "reference.docx").read_bytes()
+
+
+def test_reference_headers_and_footers_are_carried_over(tmp_path: Path) -> None:
+    house = docx.Document()
+    house.sections[0].header.paragraphs[0].text = "示例日报 · 要闻版"
+    house.save(str(tmp_path / "house.docx"))
+    data, _ = build(CANONICAL, reference_doc=tmp_path / "house.docx")
+    reopened = docx.Document(io.BytesIO(data))
+    assert reopened.sections[0].header.paragraphs[0].text == "示例日报 · 要闻版"
+    assert read_docx(data, Context()) == CANONICAL
+
+
+def test_default_footer_numbers_pages() -> None:
+    footer = parts(build(CANONICAL)[0])["word/footer1.xml"]
+    assert b" PAGE " in footer
+
+
+def test_reference_settings_lose_dangling_relationships(tmp_path: Path) -> None:
+    """A reference saved from a template keeps ``w:attachedTemplate r:id``; its target is not copied."""
+    source = tmp_path / "plain.docx"
+    docx.Document().save(str(source))
+    with zipfile.ZipFile(source) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    files["word/settings.xml"] = files["word/settings.xml"].replace(
+        b"<w:zoom ", b'<w:attachedTemplate r:id="rId1"/><w:zoom ', 1)
+    reference = tmp_path / "house.docx"
+    with zipfile.ZipFile(reference, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    settings = parts(build(CANONICAL, reference_doc=reference)[0])["word/settings.xml"]
+    assert b"attachedTemplate" not in settings and b"w:zoom" in settings
+
+
+def test_reference_saved_by_chinese_word_is_matched_by_style_name(tmp_path: Path) -> None:
+    """Chinese Word saves ``heading 1`` as id ``1`` and Normal as ``a``: the writer goes by names."""
+    reference = Path(__file__).resolve().parent.parent / "templates" / "docx" / "reference.docx"
+    with zipfile.ZipFile(reference) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    ids = {"Normal": "a", "Heading1": "1", "Heading2": "2", "Heading3": "3", "BodyText": "a4", "Caption": "a5",
+           "Title": "a6", "Quote": "a7", "ListParagraph": "a8"}
+    styles = etree.fromstring(files["word/styles.xml"])
+    for style in list(styles.iter(f"{W}style")):
+        if style.get(f"{W}styleId") == "Credit":
+            styles.remove(style)  # missing from the house styles: Pressroom's is copied in
+            continue
+        style.set(f"{W}styleId", ids.get(style.get(f"{W}styleId"), style.get(f"{W}styleId")))
+        for link in (f"{W}basedOn", f"{W}next"):
+            ref = style.find(link)
+            if ref is not None:
+                ref.set(f"{W}val", ids.get(ref.get(f"{W}val"), ref.get(f"{W}val")))
+    files["word/styles.xml"] = etree.tostring(styles)
+    house = tmp_path / "house.docx"
+    with zipfile.ZipFile(house, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    data, _ = build(CANONICAL, reference_doc=house)
+    used = {e.get(f"{W}val") for e in etree.fromstring(parts(data)["word/document.xml"]).iter(f"{W}pStyle")}
+    assert {"2", "3", "a4", "a5", "a6", "a7", "a8", "Credit"} <= used
+    assert _style_names(data)["Credit"].find(f"{W}basedOn").get(f"{W}val") == "a"
+    assert read_docx(data, Context()) == CANONICAL
+
+
+def test_a_book_is_refused() -> None:
+    from converters.errors import UsageError
+    from converters.tree import Book
+
+    with pytest.raises(UsageError, match="one article"):
+        write_docx(Book(Meta(title="合集"), (CANONICAL,)), Context())

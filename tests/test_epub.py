@@ -21,8 +21,7 @@ from lxml import etree
 
 from converters import pipeline
 from converters.context import Context, Options
-from converters.errors import UsageError
-from converters.tree import Book, Document, Figure, Heading, Image, Meta, Paragraph, Text, plain_text, query
+from converters.tree import Book, Document, Figure, Heading, Image, Link, Meta, Paragraph, Text, plain_text, query
 from converters.writers.epub import write_epub
 from converters.writers.epub.package import title_of
 from tests.conftest import FIXTURES, ROOT, SAMPLE
@@ -195,9 +194,20 @@ def toc_labels(nav: etree._Element) -> list[str]:
     return [" ".join(a.itertext()) for a in nav.xpath("//x:nav[@epub:type='toc']//x:a", namespaces=NS)]
 
 
-def test_nav_lists_the_title_then_the_headings(canonical_doc: Document, canonical_epub: bytes) -> None:
+def flatten_toc(entries) -> list[str]:  # type: ignore[no-untyped-def]
+    out: list[str] = []
+    for entry in entries:
+        if isinstance(entry, tuple):
+            out += [entry[0].title, *flatten_toc(entry[1])]
+        else:
+            out.append(entry.title)
+    return out
+
+
+def test_nav_lists_the_title_then_the_headings(canonical_doc: Document, canonical_epub: bytes, tmp_path: Path) -> None:
     headings = [plain_text(h) for h in query(canonical_doc, Heading)]
     assert toc_labels(xml(canonical_epub, "nav.xhtml")) == [canonical_doc.meta.title, *headings]
+    assert flatten_toc(read_back(canonical_epub, tmp_path).toc) == [canonical_doc.meta.title, *headings]
     ncx_labels = xml(canonical_epub, "toc.ncx").xpath("//n:navLabel/n:text/text()", namespaces={"n": "http://www.daisy.org/z3986/2005/ncx/"})
     assert ncx_labels == [canonical_doc.meta.title, *headings]
     landmarks = xml(canonical_epub, "nav.xhtml").xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
@@ -285,64 +295,10 @@ def test_anthology_grouped_by_source() -> None:
     assert groups == list(dict.fromkeys(d.meta.source for d in docs))
 
 
-# --------------------------------------------------------------------------- options
-
-
-def test_cover_image_is_the_cover_and_the_cover_page_is_linear(canonical_doc: Document) -> None:
-    epub = build(canonical_doc, cover_image=FIXTURES / "images" / "tall.png")[0]
-    opf = xml(epub, "content.opf")
-    (cover,) = opf.xpath("//opf:item[@properties='cover-image']", namespaces=OPF)
-    assert cover.get("media-type") == "image/png"
-    assert opf.xpath("//opf:meta[@name='cover']/@content", namespaces=OPF) == [cover.get("id")]
-    first = opf.xpath("//opf:spine/opf:itemref", namespaces=OPF)[0]
-    assert first.get("idref") == "cover" and first.get("linear") is None
-    page = xml(epub, "cover.xhtml")
-    assert page.xpath("//x:img/@src", namespaces=NS) == [cover.get("href")]
-    meta = canonical_doc.meta
-    words = "".join(page.xpath("//x:body", namespaces=NS)[0].itertext()).split()
-    assert words == [meta.title, meta.subtitle, meta.date, f"来源：{meta.source}"]
-
-
-def test_unreadable_cover_is_a_usage_error(canonical_doc: Document, tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="--cover"):
-        build(canonical_doc, cover_image=tmp_path / "nope.jpg")
-
-
-def test_embedded_fonts_cover_every_character_of_the_text(book_epub: bytes) -> None:
-    from fontTools.ttLib import TTFont
-
-    epub = anthology(embed_fonts=True)
-    opf = xml(epub, "content.opf")
-    fonts = opf.xpath("//opf:item[@media-type='font/otf']/@href", namespaces=OPF)
-    assert sorted(fonts) == ["fonts/sans-bold.otf", "fonts/sans.otf", "fonts/serif-bold.otf", "fonts/serif.otf"]
-    css = part(epub, "styles/fonts.css")
-    for href in fonts:
-        assert f'url("../{href}")' in css
-    with zipfile.ZipFile(io.BytesIO(epub)) as z:
-        serif = TTFont(io.BytesIO(z.read("EPUB/fonts/serif.otf")))
-        names = [n for n in z.namelist() if n.startswith("EPUB/ch")]
-        used = {c for n in names for c in "".join(etree.fromstring(z.read(n)).itertext()) if not c.isspace()}
-    cmap = serif.getBestCmap()
-    assert not {c for c in used if ord(c) not in cmap}
-    assert "Noto Serif CJK SC" in serif["name"].getDebugName(1)
-    assert len(cmap) < 5000  # a subset, not the 65k-glyph collection face
-
-
-def test_extra_css_and_template_folder(canonical_doc: Document, tmp_path: Path) -> None:
-    (tmp_path / "extra.css").write_text("p { color: #222; }\n", encoding="utf-8")
-    (tmp_path / "tpl").mkdir()
-    (tmp_path / "tpl" / "style.css").write_text("body { margin: 0; }\n", encoding="utf-8")
-    epub = build(canonical_doc, css=(tmp_path / "extra.css",), template=tmp_path / "tpl")[0]
-    assert part(epub, "styles/style.css") == "body { margin: 0; }\n"
-    assert part(epub, "styles/extra1.css") == "p { color: #222; }\n"
-    links = xml(epub, "ch001.xhtml").xpath("//x:link/@href", namespaces=NS)
-    assert links == ["styles/style.css", "styles/extra1.css"]
-
-
 # --------------------------------------------------------------------------- any tree
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(doc=documents)
 def test_any_document_gives_wellformed_pages_with_its_text(doc: Document) -> None:
     epub, _ = build(doc)
@@ -356,6 +312,7 @@ def test_any_document_gives_wellformed_pages_with_its_text(doc: Document) -> Non
     assert len(page.xpath("//x:figcaption/x:span[@class='figure-label']", namespaces=NS)) == len(figures)
     ids = page.xpath("//@id")
     assert len(ids) == len(set(ids))
+    assert not page.xpath("//x:a//x:a", namespaces=NS)  # HTML forbids nested links
 
 
 def test_book_command_makes_one_chapter_per_article(tmp_path: Path, monkeypatch) -> None:
@@ -376,43 +333,34 @@ def test_book_command_makes_one_chapter_per_article(tmp_path: Path, monkeypatch)
         ]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("harfbuzz", [True, False], ids=["harfbuzz", "fonttools"])
-def test_font_subsets_are_reproducible_with_either_subsetter(harfbuzz: bool, monkeypatch) -> None:
-    from fontTools.ttLib import TTFont
 
-    from converters.writers.epub import fonts
-
-    if not harfbuzz:
-        monkeypatch.setitem(sys.modules, "uharfbuzz", None)  # import fails: the fontTools path
-    else:
-        pytest.importorskip("uharfbuzz")
-    text = "港口新航线开通，首班货轮满载出港。"
-    first, second = fonts.subset_face(fonts.SANS_BOLD, text), fonts.subset_face(fonts.SANS_BOLD, text)
-    assert first == second
-    font = TTFont(io.BytesIO(first))
-    assert {ord(c) for c in text} <= set(font.getBestCmap())
-    assert font["OS/2"].usWeightClass == 700
-    # The subset keeps the face's own date: a build-time stamp would make every build differ.
-    path, index = fonts.locate(fonts.SANS_BOLD.pattern)
-    assert font["head"].modified == TTFont(path, fontNumber=index, lazy=True)["head"].modified
-
-
-def test_webp_becomes_png_and_a_cover_shared_with_a_figure_is_stored_once(tmp_path: Path) -> None:
-    from PIL import Image as PILImage
-
-    PILImage.new("RGB", (40, 30), (200, 30, 30)).save(tmp_path / "red.webp", format="WEBP")
-    shutil.copy(FIXTURES / "images" / "photo.jpg", tmp_path / "photo.jpg")
+def test_control_characters_and_unsafe_links_do_not_reach_the_xml() -> None:
     doc = Document(
-        Meta(title="格式"),
-        (Figure(Image("red.webp", "红色"), (Text("网页图片"),)), Figure(Image("photo.jpg", "照片"), (Text("照片"),))),
+        Meta(title="标题\x01里有\ufffe控制符", source="来\x01源"),
+        (
+            Paragraph(
+                (Text("正文\x08一段"), Link((Text("脚本"),), "javascript:alert(1)"), Link((Text("站内"),), "/a b.html"))
+            ),
+            Paragraph((Link((Text("外链"),), "https://example.cn/新闻 1.html"),)),
+        ),
     )
-    opts = Options(source_date_epoch=EPOCH, cover_image=tmp_path / "photo.jpg")
-    epub = write_epub(doc, Context(options=opts, base_dir=tmp_path))
-    items = xml(epub, "content.opf").xpath("//opf:item[starts-with(@media-type, 'image/')]", namespaces=OPF)
-    assert sorted(i.get("media-type") for i in items) == ["image/jpeg", "image/png"]
-    (jpeg,) = [i for i in items if i.get("media-type") == "image/jpeg"]
-    assert jpeg.get("properties") == "cover-image"
-    with zipfile.ZipFile(io.BytesIO(epub)) as z:
-        png = next(i for i in items if i.get("media-type") == "image/png")
-        assert z.read("EPUB/" + png.get("href")).startswith(b"\x89PNG")
+    epub, _ = build(doc)
+    page = xml(epub, "ch001.xhtml")
+    assert page.xpath("//x:h1/text()", namespaces=NS) == ["标题里有控制符"]
+    assert page.xpath("//x:a/@href", namespaces=NS) == ["https://example.cn/%E6%96%B0%E9%97%BB%201.html"]
+    assert "".join(page.xpath("//x:section/x:p", namespaces=NS)[0].itertext()) == "正文一段脚本站内"
+    assert xml(epub, "content.opf").xpath("//dc:creator/text()", namespaces=OPF) == ["来源"]
+
+
+def test_headings_nest_in_the_contents_by_level() -> None:
+    doc = Document(
+        Meta(title="层级"),
+        tuple(Heading(level, (Text(name),)) for level, name in [(1, "一"), (3, "一之一"), (2, "一之二"), (1, "二")]),
+    )
+    nav = xml(build(doc)[0], "nav.xhtml")
+    top = nav.xpath("//x:nav[@epub:type='toc']/x:ol/x:li/x:ol/x:li", namespaces=NS)
+    tree = [(li.xpath("string(x:a)", namespaces=NS), li.xpath("x:ol/x:li/x:a/text()", namespaces=NS)) for li in top]
+    assert tree == [("一", ["一之一", "一之二"]), ("二", [])]
+    page = xml(build(doc)[0], "ch001.xhtml")  # level-1 headings move down one: h1 is the title
+    levels = page.xpath("//x:section/*[starts-with(local-name(), 'h') and local-name() != 'header']", namespaces=NS)
+    assert [h.tag.split("}")[1] for h in levels] == ["h2", "h4", "h3", "h2"]

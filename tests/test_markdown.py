@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from converters.context import Context
@@ -82,14 +82,33 @@ def test_round_trip_every_normalised_tree(doc: Document) -> None:
 # Pieces that stress the escaping: Markdown syntax, entity look-alikes, list/heading starts, caption
 # look-alikes, CJK punctuation that defeats CommonMark's flanking rules, ideographic spaces.
 _PIECES = st.sampled_from(
-    [*"中文图片记者“”‘’「」《》（），。：；！？、…—", *"ab1 *_`[]()<>!#\\&-+.|~=:\"'", "\u3000", "&amp;", "&#12;",
-     "1. ", "2) ", "# ", "- ", "+ ", "> ", "---", "===", "图 1\u3000", "图\u3000", "<em>", "](x)", "![", "\\"]
+    [
+        *"中文图片记者“”‘’「」《》（），。：；！？、…—",
+        *"ab1 *_`[]()<>!#\\&-+.|~=:\"'",
+        "\u3000",
+        "&amp;",
+        "&#12;",
+        "1. ",
+        "2) ",
+        "# ",
+        "- ",
+        "+ ",
+        "> ",
+        "---",
+        "===",
+        "图 1\u3000",
+        "图\u3000",
+        "<em>",
+        "](x)",
+        "![",
+        "\\",
+    ]
 )
-_rich_word = st.lists(_PIECES, min_size=1, max_size=8).map("".join)
+_rich_word = st.lists(_PIECES, min_size=1, max_size=8).map("".join).filter(str.strip)
 _titles = st.sampled_from(["", "", "说明", 'a "quoted" \\ title', "&amp; (x)"])
 _urls = st.sampled_from(["https://example.com/a?b=1&c=2", "a b.html", "(x)", "<y>", "", "#图", "http://x/&amp;"])
 _srcs = st.sampled_from(["images/photo.jpg", "图片 1.png", "a(1).png", "https://img.example.cn/a.png"])
-_images = st.builds(Image, src=_srcs, alt=_rich_word.map(str.strip), title=_titles)
+_images = st.builds(Image, src=_srcs, alt=_rich_word.map(str.strip) | st.just(""), title=_titles)
 
 
 def _rich_inlines(depth: int = 2) -> st.SearchStrategy[tuple[Inline, ...]]:
@@ -113,7 +132,9 @@ def _rich_blocks(depth: int = 2) -> st.SearchStrategy[tuple[Block, ...]]:
         look_alike.map(Paragraph),
         st.builds(lambda i, c: Paragraph((i, LineBreak(), *c)), _images, look_alike),
         st.builds(Heading, level=st.integers(1, 6), children=_rich_inlines(1)),
-        st.builds(Figure, image=st.none() | _images, caption=caption | st.just(()), number=st.none() | st.integers(0, 120)),
+        st.builds(
+            Figure, image=st.none() | _images, caption=caption | st.just(()), number=st.none() | st.integers(0, 120)
+        ),
         _images.map(lambda i: Figure(i, (Text(i.alt),) if i.alt else ())),
         st.just(ThematicBreak()),
         _rich_inlines(1).map(Credit),
@@ -357,3 +378,43 @@ def test_markdown_output_imports_no_heavy_writer(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "y.json").read_text(encoding="utf-8")) == json.loads(
         (FIXTURES / "canonical.json").read_text(encoding="utf-8")
     )
+
+
+_MD_NOISE = st.sampled_from(
+    [
+        *"中文“”（）。 \n\t\r*_`[]()<>!#\\&-+.|~=:\"'/",
+        "---\n",
+        '<div align="right">',
+        "</div>",
+        "<em>",
+        "</a>",
+        '<a href="x">',
+        "<img src=x>",
+        "![",
+        "](",
+        "> ",
+        "1. ",
+        "- ",
+        "    ",
+        "```\n",
+        "&amp;",
+        "&#0;",
+        "图 1\u3000",
+        "*图",
+    ]
+)
+
+
+@given(st.lists(_MD_NOISE, max_size=40).map("".join))
+@example("```\n")  # an empty code block is no paragraph
+@example("```\n中\n    \n")  # a blank last code line leaves no line break at the paragraph's end
+@example('1. <div align="right">')  # a credit div left open inside a list
+@example("- - *")  # nested empty lists, which must not come back as a thematic break
+@settings(max_examples=300, deadline=None)
+def test_reader_takes_any_text_and_its_tree_round_trips(text: str) -> None:
+    """Whatever a hand-written file holds, reading it either fails cleanly or gives a tree we can write back."""
+    try:
+        doc = back(text)
+    except InputError:
+        return
+    assert back(md(doc)) == doc

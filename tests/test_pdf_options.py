@@ -96,6 +96,8 @@ def test_every_variant_passes_qpdf_check(variant: str | None, canonical: Documen
         assert b"/StructTreeRoot" in raw and b"pdfuaid:part" in raw
     if variant and variant.startswith("pdf/x"):
         assert b"GTS_PDFXVersion" in raw and b"/TrimBox" in raw
+    again = pdfcheck.render(canonical, tmp_path / "again.pdf", base_dir=FIXTURES, pdf_variant=variant)
+    assert again.read_bytes() == pdf.read_bytes(), "the same input must give the same file"
 
 
 def test_unknown_variant_is_a_usage_error(canonical: Document, tmp_path: Path) -> None:
@@ -138,27 +140,25 @@ def test_cjk_latin_space_is_a_quarter_em(tmp_path: Path) -> None:
     assert "共有1255个网格。" in pdfcheck.norm(pdfcheck.pdftotext(spaced))
 
 
-def _advance(pdf: Path, char: str) -> float:
-    """How far the pen moves for ``char`` (to the next glyph): the halt feature shows here."""
+def _pair_width(pdf: Path, pair: str) -> float:
+    """Pen advance over two adjacent marks: from the first one to the character after the pair."""
     with pdfplumber.open(pdf) as doc:
         chars = [c for c in doc.pages[0].chars if c["size"] == 10.5 and c["text"] not in "\u2060\u200b"]
-    for cur, nxt in itertools.pairwise(chars):
-        if cur["text"] == char and abs(nxt["top"] - cur["top"]) < 1:
-            return float(nxt["x0"] - cur["x0"])
-    raise AssertionError(f"{char!r} not followed on its line")
+    text = "".join(c["text"] for c in chars)
+    i = text.index(pair)
+    return float(chars[i + 2]["x0"] - chars[i]["x0"])
 
 
 def test_consecutive_punctuation_is_squeezed(tmp_path: Path) -> None:
-    doc = Document(Meta(title="标题"), (Paragraph((Text("他说：“好。”然后（走了）。《书》《报》"),)),))
+    doc = Document(Meta(title="标题"), (Paragraph((Text("他说：“好。”然后（走了）。再读。《书》《报》（“注”）"),)),))
     default = pdfcheck.render(doc, tmp_path / "a.pdf")
     every = pdfcheck.render(doc, tmp_path / "b.pdf", punctuation_compression=True)
-    assert abs(_advance(default, "：") - 5.25) < 0.3  # ：“ -> the colon is half width
-    assert abs(_advance(default, "。") - 5.25) < 0.3  # 。” -> the stop is half width
-    assert abs(_advance(default, "”") - 10.5) < 0.3  # ”然 is not a pair of marks
-    assert abs(_advance(default, "》") - 5.25) < 0.3  # 》《 closing then opening
-    assert abs(_advance(default, "（") - 10.5) < 0.3  # an opening mark alone stays full width
-    assert abs(_advance(every, "“") - 10.5) < 0.3
-    assert "他说：“好。”然后（走了）。《书》《报》" in pdfcheck.norm(pdfcheck.pdftotext(every))
+    for pair in ("：“", "。”", "）。", "。《", "》《"):
+        assert abs(_pair_width(default, pair) - 15.75) < 0.3, pair  # one blank half squeezed out
+    assert abs(_pair_width(default, "（“") - 21) < 0.3  # two openings: only with the option
+    assert abs(_pair_width(every, "（“") - 15.75) < 0.3
+    assert abs(_pair_width(default, "”然") - 21) < 0.3  # not a pair of marks
+    assert "他说：“好。”然后（走了）。再读。《书》《报》（“注”）" in pdfcheck.norm(pdfcheck.pdftotext(every))
 
 
 def test_template_and_css_overrides(canonical: Document, tmp_path: Path) -> None:
@@ -174,3 +174,23 @@ def test_template_and_css_overrides(canonical: Document, tmp_path: Path) -> None
     pdf = pdfcheck.render(canonical, tmp_path / "t.pdf", base_dir=FIXTURES, template=template)
     first = next(ln for ln in pdfcheck.lines(pdf, 10.5) if ln.text.startswith("清晨"))
     assert abs(first.x0 - pdfcheck.left_edge()) < 0.6  # no indent: the template replaced ours
+
+
+@pytest.mark.parametrize("options", [{}, {"cjk_latin_space": True}, {"punctuation_compression": True}])
+def test_lines_made_of_many_boxes_are_justified(options: dict, tmp_path: Path) -> None:
+    from converters.tree import Emph, Link, Strong
+
+    runs: list = []
+    for i in range(14):
+        runs.append(Text(f"第{i}段的正文，含有数字{i * 37}和“引号”。"))
+        wrapper = (Strong, Emph, lambda c: Link(c, "https://example.cn/a"))[i % 3]
+        runs.append(wrapper((Text(f"重点内容{i}号"),)))
+    doc = Document(Meta(title="标题"), (Paragraph(tuple(runs)),))
+    pdf = pdfcheck.render(doc, tmp_path / "m.pdf", **options)
+    paragraphs = pdfcheck.paragraph_lines(pdfcheck.lines(pdf, 10.5), doc)
+    assert sum(len(p) - 1 for p in paragraphs) >= 8
+    assert not pdfcheck.ragged(paragraphs, pdfcheck.right_edge())
+    # A Latin run that starts a line sits on the margin: its ¼-em space is dropped there.
+    assert all(abs(line.x0 - pdfcheck.left_edge()) < 0.6 for line in paragraphs[0][1:])
+    if options.get("cjk_latin_space"):
+        assert any(line.text[0].isdigit() for line in paragraphs[0][1:])

@@ -53,7 +53,9 @@ def test_lines_start_at_the_left_edge_or_the_indent(doc: Document, body: list[pd
     for para in pdfcheck.paragraph_lines(body, doc):
         assert abs(para[0].x0 - (left + 21)) < 0.6, para[0].text[:10]  # 2 em of 10.5 pt
         for line in para[1:]:
-            assert abs(line.x0 - left) < 0.6, line.text[:10]
+            # A squeezed opening mark starting a line has its blank half hanging left of the margin.
+            hang = 5.25 if pdfcheck.norm(line.text)[0] in NO_LINE_END else 0
+            assert abs(line.x0 - left) < 0.6 or abs(line.x0 - (left - hang)) < 0.6, line.text[:10]
 
 
 def test_no_prohibited_line_start_or_end(body: list[pdfcheck.Line], pdf: Path) -> None:
@@ -146,9 +148,19 @@ def test_patch_refuses_other_weasyprint_versions(monkeypatch: pytest.MonkeyPatch
 
 
 def test_page_one_picture_for_review(pdf: Path, tmp_path: Path) -> None:
-    """Page 1 as a PNG kept for human review; the test compares its geometry, not its pixels."""
+    """Page 1 as a PNG kept for human review; the test compares its geometry, not its pixels.
+
+    The picture shows the sample as the pipeline reads it when the text reader is there (the
+    reviewed golden was made that way), else the tree made from the sample's paragraphs.
+    """
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
+    try:
+        from converters import pipeline
+
+        pdf = pdfcheck.render(pipeline.read(SAMPLE), tmp_path / "read.pdf", base_dir=SAMPLE.parent)
+    except ImportError:
+        pass
     subprocess.run(
         ["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(tmp_path / "p")], check=True
     )
@@ -176,6 +188,9 @@ def test_sample_through_the_text_reader(tmp_path: Path) -> None:
     paragraphs = pdfcheck.paragraph_lines(pdfcheck.lines(pdf, 10.5), doc)
     assert sum(len(p) - 1 for p in paragraphs) >= 60
     assert not pdfcheck.ragged(paragraphs, pdfcheck.right_edge())
+    every = pdfcheck.lines(pdf)
+    assert not [line.text for line in every if pdfcheck.norm(line.text)[:1] in NO_LINE_START]
+    assert not [line.text for line in every if pdfcheck.norm(line.text)[-1:] in NO_LINE_END]
     text = pdfcheck.norm(pdfcheck.body_text(pdf))
     position = 0
     for block in doc.blocks:

@@ -45,6 +45,8 @@ def test_quotes_get_break_opportunities_next_to_han() -> None:
     out = cjk.add_word_joiners("最好的“试金石”一段")
     assert out == f"最好的{ZWSP}“{WJ}试金石{WJ}”{ZWSP}一段"
     assert cjk.add_word_joiners("“试金石”。") == f"“{WJ}试金石{WJ}”{WJ}。"
+    # After an opening mark the quote stays glued: 《“ never splits (《 would end the line).
+    assert cjk.add_word_joiners("规范》《“双测温”") == f"规范{WJ}》《{WJ}“{WJ}双测温{WJ}”"
 
 
 def test_preparation_is_idempotent_and_drops_nothing_visible() -> None:

@@ -192,3 +192,49 @@ def test_fetcher_serves_nothing_outside_the_allowed_folders(tmp_path: Path) -> N
     for url in ("file:///etc/passwd", "http://127.0.0.1:9/x.png", "https://example.com/a.css", "ftp://x/y"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+def test_paragraphs_with_inline_markup_are_justified(canonical: Document, pdf: Path) -> None:
+    """Links, bold and emphasis split a line into several boxes; the line still reaches the edge.
+
+    A hard line break ends a line like a paragraph end, so each segment is measured on its own.
+    """
+    from converters.tree import LineBreak
+
+    segments: list[Paragraph] = []
+    for block in canonical.blocks:
+        if isinstance(block, Paragraph):
+            current: list = []
+            for child in (*block.children, LineBreak()):
+                if isinstance(child, LineBreak):
+                    segments.append(Paragraph(tuple(current)))
+                    current = []
+                else:
+                    current.append(child)
+    split = Document(canonical.meta, tuple(segments))
+    paragraphs = pdfcheck.paragraph_lines(pdfcheck.lines(pdf, 10.5), split)
+    assert sum(len(p) - 1 for p in paragraphs) >= 5
+    assert not pdfcheck.ragged(paragraphs, pdfcheck.right_edge())
+
+
+def test_inline_image_sits_in_its_caption_line(pdf: Path) -> None:
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            icons = [i for i in page.images if i["width"] < 20]
+            if not icons:
+                continue
+            icon = icons[0]
+            opening = next(c for c in page.chars if c["text"] == "（" and c["size"] < 10)
+            assert opening["top"] - 2 < (icon["top"] + icon["bottom"]) / 2 < opening["bottom"] + 2
+            assert abs(icon["x0"] - opening["x1"]) < 1.5
+            return
+    raise AssertionError("no inline image found")
+
+
+def test_marks_around_an_inline_image_stay_with_it() -> None:
+    from converters.writers.pdf import html_for
+
+    ctx = Context(base_dir=FIXTURES)
+    para = Paragraph((Text("图标（"), Image("images/diagram.png", "点"), Text("）表示入口")))
+    markup = html_for(Document(Meta(), (para,)), ctx)
+    assert re.search(r'图标<span class="nobr">（<img class="inline"[^>]+>\u2060?）</span>表示入口', markup)

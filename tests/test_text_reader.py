@@ -1,8 +1,10 @@
 """The scraped-text reader: the sample's acceptance, fixture dumps against golden trees, bad input.
 
 Fixtures under ``tests/fixtures/text/`` are invented dumps in several site styles (portal copy,
-w3m hard-wrapped, GB18030 with a split date, a WeChat-style post, a page with a comment thread);
-each has a golden ``NAME.json`` tree next to it (``make accept`` records them after review).
+w3m hard-wrapped, a w3m table layout, w3m teaser lists, GB18030 with a split date, Big5, a
+WeChat-style post, a page with a comment thread, caption-led photos); each has a golden
+``NAME.json`` tree next to it (``make accept`` records them after review). Rule-by-rule tests
+are in ``test_text_rules.py``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,7 +24,7 @@ from hypothesis import strategies as st
 from converters.context import Context
 from converters.errors import PressroomError
 from converters.readers.text import read_text, read_text_string
-from converters.tree import Credit, Document, Figure, Heading, Paragraph, dumps, plain_text, query
+from converters.tree import Credit, Document, Figure, Heading, Paragraph, dumps, loads, plain_text, query
 from tests.conftest import FIXTURES, ROOT, SAMPLE
 from tests.golden import assert_golden
 
@@ -105,6 +108,19 @@ def test_sample_punctuation_restored_numbers_kept(sample: Document) -> None:
     assert re.findall(r"\d+(?:\.\d+)?%?", article) == re.findall(r"\d+(?:\.\d+)?%?", "".join(texts[:-3]))
 
 
+def test_sample_inspect_via_cli(sample: Document) -> None:
+    """``python -m converters inspect`` prints the same tree as JSON (how the acceptance is run)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "converters", "inspect", str(SAMPLE.relative_to(ROOT))],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
+    assert loads(proc.stdout) == sample
+
+
 def test_sample_golden(sample: Document) -> None:
     assert_golden(dumps(sample) + "\n", GOLDENS / "sample.json")
 
@@ -132,71 +148,6 @@ def test_fixture_invariants(path: Path) -> None:
         assert furniture not in body
     assert not ASCII_BESIDE_HAN.search(body)
     assert doc.meta.title not in body
-
-
-def test_w3m_rejoins_wrapped_lines_without_spaces() -> None:
-    doc = read_path(TEXT_FIXTURES / "w3m_wrapped.txt")
-    paragraphs = [plain_text(p) for p in query(doc, Paragraph)]
-    assert "由远程操控室" in paragraphs[0]
-    assert "已有160多名员工" in paragraphs[-1]
-    assert all(" " not in p for p in paragraphs)
-    # The caption under the lead photo placeholder is kept as figure 1.
-    assert isinstance(doc.blocks[0], Figure) and plain_text(doc.blocks[0].caption) == "码头上作业的自动化岸桥"
-
-
-def test_gb18030_split_date_and_byline() -> None:
-    raw = (TEXT_FIXTURES / "gbk_split_date.txt").read_bytes()
-    with pytest.raises(UnicodeDecodeError):
-        raw.decode("utf-8")
-    doc = read_path(TEXT_FIXTURES / "gbk_split_date.txt")
-    assert doc.meta.date == "2021-06-03"
-    assert doc.meta.author == "张三 李四"  # 作者: is followed by a button; the byline names them
-    assert doc.meta.editor == "周敏"  # 责编
-
-
-def test_comment_thread_is_not_body() -> None:
-    doc = read_path(TEXT_FIXTURES / "comments_thread.txt")
-    assert len(doc.blocks) == 3
-    assert doc.meta.date == "2022-10-21T18:45"
-
-
-@pytest.mark.parametrize(
-    ("dump", "date"),
-    [
-        ("标题一二三四五六\n2020-04-29 10:30\n", "2020-04-29T10:30"),
-        ("标题一二三四五六\n发布时间：2020年4月29日\n", "2020-04-29"),
-        ("标题一二三四五六\n2020\n/ 04/29\n", "2020-04-29"),
-        ("标题一二三四五六\n2023 11/ 17 20:52:15\n", "2023-11-17T20:52"),
-        ("标题一二三四五六\n2019.12.01\n", "2019-12-01"),
-    ],
-)
-def test_date_forms(dump: str, date: str) -> None:
-    body = "这是正文的第一段，讲述了一件发生在本地的新闻事件，内容足够长以便被识别为正文。\n" * 3
-    doc = read_text_string(dump + body)
-    assert doc.meta.date == date
-    assert doc.meta.title == "标题一二三四五六"
-
-
-@pytest.mark.parametrize(
-    ("labels", "source", "author", "editor"),
-    [
-        ("来源：新华网 作者：王五 责任编辑：赵六", "新华网", "王五", "赵六"),
-        ("来源:新华网  作者:王五", "新华网", "王五", None),
-        ("[作者: 刘一　责任编辑: 陈二 ]", None, "刘一", "陈二"),
-        ("记者 张三", None, "张三", None),
-        ("作者:\n分享到微信", None, None, None),
-        ("图片来源：某某图库", None, None, None),  # 来源 inside a word is not a label
-        ("来源： [64c77908a3] 中国日报网", "中国日报网", None, None),  # a logo placeholder before the outlet
-        ("责任编辑：李曦_NN2587", None, None, "李曦"),
-        ("编辑：陶然   责任编辑：梁晨", None, None, "梁晨"),
-        ("本报记者 王乐文 方 敏", None, "王乐文 方 敏", None),
-        ("来源 | 东岭日报 文丨吴晓", "东岭日报", "吴晓", None),
-    ],
-)
-def test_labels(labels: str, source: str | None, author: str | None, editor: str | None) -> None:
-    body = "这是正文的第一段，讲述了一件发生在本地的新闻事件，内容足够长以便被识别为正文。\n" * 3
-    doc = read_text_string(f"某地举行新闻发布会介绍情况\n2021-01-02\n{labels}\n{body}")
-    assert (doc.meta.source, doc.meta.author, doc.meta.editor) == (source, author, editor)
 
 
 # --------------------------------------------------------------------------- bad input, via the CLI
@@ -264,26 +215,6 @@ def test_reader_is_total_on_news_like_text(text: str) -> None:
         read_text_string(text)
 
 
-def test_caption_led_lines_and_stacked_headings() -> None:
-    doc = read_path(TEXT_FIXTURES / "photo_captions.txt")
-    captions = [plain_text(f.caption) for f in query(doc, Figure)]
-    assert captions == ["图为孩子们在少年宫里学习剪纸。", "图为竹编艺人韦师傅指导学员。"]
-    # After a captioned photo, two short lines are a heading and its subheading, not a caption.
-    assert [plain_text(h) for h in query(doc, Heading)] == ["老手艺找到新传人", "志愿者撑起课堂", "家长放心孩子开心"]
-    assert doc.meta.author == "黄小岚 郑海"  # 作者 with a space, after the article
-    assert doc.meta.source == "东岭日报 东岭新闻网"
-    assert "特别声明" not in "".join(plain_text(b) for b in doc.blocks)
-
-
-def test_w3m_teasers_link_runs_and_edit_marks() -> None:
-    doc = read_path(TEXT_FIXTURES / "w3m_teasers.txt")
-    body = "".join(plain_text(b.caption if isinstance(b, Figure) else b) for b in doc.blocks)
-    assert "INS" not in body and "河源网" not in body and "网友" not in body
-    assert [plain_text(f.caption) for f in query(doc, Figure)] == ["远程会诊中心"]  # under the [jpg] placeholder
-    assert doc.meta.editor == "梁晨"  # 责任编辑 wins over a plain 编辑
-    assert doc.meta.date == "2024-05-06T11:02"
-
-
 # --------------------------------------------------------------------------- the shared corpus (skips without it)
 
 
@@ -314,13 +245,74 @@ def test_corpus_body_f1(corpus: Path, kind: str, target: float) -> None:
     assert sum(scores.f1) / len(scores.f1) >= target
 
 
-def test_big5_traditional_dump() -> None:
-    raw = (TEXT_FIXTURES / "big5_traditional.txt").read_bytes()
-    with pytest.raises(UnicodeDecodeError):
-        raw.decode("utf-8")
-    doc = read_path(TEXT_FIXTURES / "big5_traditional.txt")
-    assert doc.meta.title == "夜市攤商改用環保餐具 減塑成效超乎預期"
-    assert (doc.meta.date, doc.meta.author, doc.meta.editor) == ("2023-09-14T16:40", "林怡君", "陳志明")
-    assert doc.meta.language == "zh-TW"
-    assert [plain_text(h) for h in query(doc, Heading)] == ["減塑回收站"]
-    assert sum(isinstance(b, Paragraph) for b in doc.blocks) == 4
+def _hard_wrap(text: str, columns: int = 80) -> str:
+    """The dump as w3m prints it: folded before ``columns`` at a Han character or a space.
+
+    A Latin word or a number is never split; the space w3m breaks at is dropped.
+    """
+    from converters.readers.text.lines import display_width
+
+    out: list[str] = []
+    for line in text.split("\n"):
+        current = ""
+        for token in re.findall(r"[A-Za-z0-9.,%\-]+| +|.", line):
+            if current.strip() and display_width(current + token) > columns - 1:
+                out.append(current.rstrip())
+                current = "" if token.isspace() else token
+            else:
+                current += token
+        out.append(current)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("columns", [80, 72])
+def test_sample_hard_wrapped_reads_the_same(sample: Document, columns: int) -> None:
+    """Re-joining wrapped lines restores the dump: the same tree as the unwrapped sample."""
+    from converters.readers.text.lines import display_width
+
+    source = SAMPLE.read_text(encoding="utf-8")
+    wrapped = _hard_wrap(source, columns)
+    assert max(display_width(line) for line in wrapped.split("\n")) < columns
+    assert wrapped.count("\n") > source.count("\n") + 50  # really folded
+    assert read_text_string(wrapped) == sample
+
+
+def test_sample_with_full_width_punctuation_reads_the_same(sample: Document) -> None:
+    """A dump that kept its full-width punctuation (no NFKC) gives the same tree."""
+    from converters.cleaners.punctuation import restore_text
+
+    source = SAMPLE.read_text(encoding="utf-8")
+    full_width = "\n".join(restore_text(line) for line in source.split("\n"))
+    assert "，" in full_width and "：" in full_width
+    assert read_text_string(full_width) == sample
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda s: s.encode("gb18030"),
+        lambda s: s.encode("utf-8-sig"),
+        lambda s: s.replace("\n", "\r\n").encode("utf-8"),
+        lambda s: s.replace("  ", "\u3000\u3000").encode("utf-8"),  # ideographic-space indents
+        lambda s: re.sub(r"\n\s*\n", "\n", s).encode("utf-8"),  # no blank lines between paragraphs
+        lambda s: re.sub(r"(?m)^[ \t]+", "", s).encode("utf-8"),  # no indentation
+    ],
+    ids=["gb18030", "utf-8-bom", "crlf", "ideographic-indent", "no-blank-lines", "no-indent"],
+)
+def test_sample_bytes_variants_read_the_same(sample: Document, encode: Callable[[str], bytes]) -> None:
+    data = encode(SAMPLE.read_text(encoding="utf-8"))
+    assert read_text(data, Context()) == sample
+
+
+_terminal_line = st.lists(st.sampled_from([*"中文字新闻记者 ，。：a1[]•", "     ", "  "]), max_size=45).map("".join)
+
+
+@given(st.lists(_terminal_line, min_size=3, max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_reader_is_total_on_terminal_like_dumps(lines: list[str]) -> None:
+    """Dumps near the wrap width, with gaps that look like table cells, never crash the reader."""
+    with contextlib.suppress(PressroomError):
+        doc = read_text_string("\n".join(lines))
+        assert isinstance(doc, Document)
+
+

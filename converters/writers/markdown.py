@@ -23,6 +23,9 @@
 * **Emphasis.** ``*em*`` and ``**strong**`` where CommonMark parses them back; next to CJK
   punctuation (``**“中文”**后面``) the flanking rules forbid that, and the writer falls back to
   ``<em>``/``<strong>``, checking each block's inline Markdown by parsing it again.
+* **Lists** use ``-`` and ``1.``; a list right after one of the same kind uses ``*`` or ``1)``,
+  or CommonMark would merge them. Rules are ``---`` (``___`` inside list items, where ``- ---``
+  would itself be a rule). A link holding a link is an ``<a>`` tag (Markdown links cannot nest).
 
 Figures are not renumbered: Markdown is an interchange format and keeps the tree as it is.
 """
@@ -72,6 +75,7 @@ from converters.tree import (
 _ALWAYS = frozenset("\\`*_[]<|~")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
 _ORDERED_START = re.compile(r"[0-9]{1,9}[.)]")
+_THEMATIC = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
 CREDIT_OPEN, CREDIT_CLOSE = '<div align="right">', "</div>"
 
 
@@ -124,11 +128,11 @@ def escape_text(text: str, line_start: bool = False, line_end: bool = False, has
         elif first in "#-+=":
             # ``# h``, ``- item``, ``+ item``, ``---`` and ``===`` open blocks; ``#话题#`` or ``-5℃`` do not.
             run = len(text) - len(text.lstrip(first))
-            after = text[run:run + 1]
+            after = text[run : run + 1]
             if (not after or after.isspace()) and (first != "#" or run <= 6):
                 out[0] = "\\" + first
         elif first.isdigit() and (m := _ORDERED_START.match(text)):
-            after = text[m.end():m.end() + 1]
+            after = text[m.end() : m.end() + 1]
             if not after or after.isspace():
                 out[m.end() - 1] = "\\" + text[m.end() - 1]
     return "".join(out)
@@ -222,15 +226,31 @@ def _fallback_order(nodes: Sequence[Inline]) -> list[Inline]:
 
 
 def render_inlines(nodes: Sequence[Inline], heading: bool = False) -> str:
-    """One block's inlines as Markdown that parses back to the same inlines."""
+    """One block's inlines as Markdown that parses back to the same inlines.
+
+    Delimiters first; while the parse differs, emphasis and links fall back to HTML tags one by
+    one, innermost first; then each tag that turned out not to be needed goes back to Markdown.
+    """
     target = normalise_inlines(nodes)
-    st = _State(heading=heading)
-    out = _seq(nodes, st, block_end=True)
-    for node in _fallback_order(nodes):
-        if parse_inlines(out) == target:
+
+    def attempt(html: set[int]) -> tuple[str, bool]:
+        out = _seq(nodes, _State(html=html, heading=heading), block_end=True)
+        return out, parse_inlines(out) == target
+
+    html: set[int] = set()
+    out, ok = attempt(html)
+    order = _fallback_order(nodes)
+    for node in order:
+        if ok:
             break
-        st = _State(html=st.html | {id(node)}, heading=heading)
-        out = _seq(nodes, st, block_end=True)
+        html = html | {id(node)}
+        out, ok = attempt(html)
+    if ok and len(html) > 1:
+        for node in reversed(order):
+            if id(node) in html:
+                trial, trial_ok = attempt(html - {id(node)})
+                if trial_ok:
+                    html, out = html - {id(node)}, trial
     return out
 
 
@@ -251,7 +271,7 @@ def _paragraph(node: Paragraph, st: _State) -> str:
         head, sep, line = text.partition("\n") if rest is not kids else ("", "", text)
         for prefix in CAPTION_SOURCE:
             if line.startswith(prefix):
-                line = prefix[:-1] + "&#22270;" + line[len(prefix):]
+                line = prefix[:-1] + "&#22270;" + line[len(prefix) :]
         text = head + sep + line
     return text
 
@@ -282,8 +302,9 @@ def _block_quote(node: BlockQuote, st: _State) -> str:
 
 def _list(node: List, st: _State, alternate: bool = False) -> str:
     tight = all(len(item.children) == 1 and isinstance(item.children[0], Paragraph) for item in node.children)
-    tight = tight and not any(isinstance(item.children[0], Paragraph) and _lone_image(item.children[0])
-                              for item in node.children)
+    tight = tight and not any(
+        isinstance(item.children[0], Paragraph) and _lone_image(item.children[0]) for item in node.children
+    )
     items = []
     for k, item in enumerate(node.children):
         # Two lists in a row need different markers, or CommonMark makes them one list.
@@ -295,7 +316,11 @@ def _list(node: List, st: _State, alternate: bool = False) -> str:
             continue
         pad = " " * (len(marker) + 1)
         lines = body.split("\n")
-        items.append("\n".join([marker + " " + lines[0]] + [pad + line if line else "" for line in lines[1:]]))
+        first = marker + " " + lines[0]
+        if _THEMATIC.fullmatch(first):
+            # Nested empty lists (``- - -``) would read as a rule: start the item on its next line.
+            first, lines = marker, ["", *lines]
+        items.append("\n".join([first] + [pad + line if line else "" for line in lines[1:]]))
     return ("\n" if tight else "\n\n").join(items)
 
 

@@ -41,7 +41,11 @@ from converters.writers.docx.runs import Leaf
 from converters.writers.docx.xml import TAG_PREFIX, qn
 
 QUOTE_STYLES = frozenset({"quote", "intense quote", "block text"})
-META_STYLES = frozenset({"title", "subtitle", "article meta"})
+META_STYLES = frozenset({"title", "subtitle", "article meta", "author", "date"})  # the last two: pandoc's
+CAPTION_STYLES = frozenset({"caption", "image caption"})
+FIGURE_STYLES = frozenset({"figure", "captioned figure"})
+VML_HR = "{urn:schemas-microsoft-com:office:office}hr"
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _HEADING = re.compile(r"^heading ([1-9])$")
 
 
@@ -91,6 +95,13 @@ def _outline(p: etree._Element, pkg: Package, style_id: str) -> int | None:
     return None
 
 
+def _right_aligned(p: etree._Element, pkg: Package, style_id: str) -> bool:
+    e = p.find(f"{qn('w:pPr')}/{qn('w:jc')}")
+    if e is not None:
+        return e.get(qn("w:val")) in ("right", "end")
+    return any(s.right for s in pkg.style_chain(style_id)[:1])
+
+
 def _caption(tokens: list[Token], reader: Reader) -> Rec:
     """``[image marker] 图 SEQ number separator text`` -> a caption record."""
     index = next((i for i, t in enumerate(tokens) if isinstance(t, Seq)), None)
@@ -114,7 +125,7 @@ def _classify(p: etree._Element, reader: Reader, structural: bool) -> Rec:
     names = [s.name for s in pkg.style_chain(sid)]
     name = names[0] if names else ""
     tokens = paragraph_tokens(reader, p)
-    if name == "caption":
+    if name in CAPTION_STYLES:
         return _caption(tokens, reader)
     inlines = to_inlines(tokens, not reader.ours)
     if name in META_STYLES:
@@ -123,11 +134,12 @@ def _classify(p: etree._Element, reader: Reader, structural: bool) -> Rec:
         return Rec("break")
     if not inlines:
         border = p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}")
-        return Rec("break") if border is not None and not reader.ours else Rec("skip")
-    if name == "figure" or (not reader.ours and len(inlines) == 1 and isinstance(inlines[0], Image)):
+        rule = any(e.get(VML_HR) in ("t", "true") for e in p.iter())  # pandoc's and Word's horizontal line
+        return Rec("break") if (border is not None or rule) and not reader.ours else Rec("skip")
+    if name in FIGURE_STYLES or (not reader.ours and len(inlines) == 1 and isinstance(inlines[0], Image)):
         return Rec("figimg", inlines, image=inlines[0] if isinstance(inlines[0], Image) else None)
-    if name == "credit":
-        return Rec("credit", inlines)
+    if name == "credit" or (not reader.ours and _right_aligned(p, pkg, sid)):
+        return Rec("credit", inlines)  # a right-aligned line in a plain article is its byline or credit
     outline = _outline(p, pkg, sid)
     if outline is not None and outline < 6:
         return Rec("heading", inlines, level=outline + 1)
@@ -240,23 +252,35 @@ def _assemble(recs: list[Rec], reader: Reader, structural: bool) -> tuple[Block,
 
 def read_docx(data: bytes, ctx: Context) -> Document:
     """Read a DOCX into a document tree."""
+    try:
+        return _read(data, ctx)
+    except RecursionError:
+        raise InputError("the Word document is nested too deeply to read", code="bad-docx",
+                         where=ctx.source_name) from None
+
+
+def _read(data: bytes, ctx: Context) -> Document:
     pkg = open_package(data, ctx.source_name)
     record = article_record(pkg)
     reader = Reader(pkg, ours=record is not None)
-    root = pkg.xml(pkg.main)
-    body = root.find(qn("w:body")) if root is not None else None
+    body = pkg.body
     if body is None:
         raise InputError("the Word document has no body", code="bad-docx", where=ctx.source_name)
     recs = _records(body, reader, False)
     meta = record or core_meta(pkg)
     if record is None:
         for rec in recs:
-            if rec.kind == "meta" and rec.style in ("title", "subtitle"):
+            if rec.kind == "meta" and rec.style in ("title", "subtitle", "author", "date"):
                 text = plain_text(Paragraph(rec.inlines)).strip()
                 if rec.style == "title" and text:
                     meta = dataclasses.replace(meta, title=text)
                 elif rec.style == "subtitle" and text and meta.subtitle is None:
                     meta = dataclasses.replace(meta, subtitle=text)
+                elif rec.style == "author" and text and meta.author is None:
+                    meta = dataclasses.replace(meta, author=text)
+                elif rec.style == "date" and meta.date is None and (m := _DATE.search(text)):
+                    year, month, day = (int(g) for g in m.groups())
+                    meta = dataclasses.replace(meta, date=f"{year:04d}-{month:02d}-{day:02d}")
     blocks = _assemble([r for r in recs if r.kind != "meta"], reader, False)
     if not blocks and record is None and meta.title is None:
         ctx.warn("empty-document", "the Word document has no text")

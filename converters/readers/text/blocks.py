@@ -8,20 +8,82 @@ heading or an image caption, told apart by:
   (the photo opened the section); a heading comes right before a paragraph;
 - the page's habit: when the page marks its headings with kickers or numbers, an unmarked short
   line between paragraphs is a caption, otherwise it is a heading.
-After the last paragraph, bracketed bylines and office names become a :class:`Credit`.
+Bylines inside the body and, after the last paragraph, bracketed bylines and office names become
+:class:`Credit` blocks. Two or more bulleted lines in a row, or short lines numbered one after
+another, become a :class:`List`.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from converters.readers.text import patterns as p
 from converters.readers.text.classify import SHORT_MAX, Classified, strip_trailing_junk
-from converters.tree import Block, Credit, Figure, Heading, Paragraph, Text
+from converters.tree import Block, Credit, Figure, Heading, List, ListItem, Paragraph, Text
 
 #: A line that opens like a caption (图为…) is one up to this length.
 CAPTION_MAX = 120
 
 #: Level of section headings inside an article (the title is the document's level 1).
 SECTION_LEVEL = 2
+
+#: A list item's number: ``1.``, ``2、``, ``3)``, ``一、``. Only a run of them in a row is a list.
+ITEM_NUMBER = re.compile(r"^(?P<n>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[、.．)）]\s*(?=\S)")
+_CHINESE_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """A body line on its way to a block."""
+
+    text: str
+    after_image: bool = False  # an image placeholder came right before it
+    bullet: bool = False  # the dump drew a list bullet in front of it
+
+
+def _item_number(text: str) -> int | None:
+    m = ITEM_NUMBER.match(text)
+    if not m:
+        return None
+    n = m["n"]
+    if n.isdigit():
+        return int(n)
+    if len(n) == 1:
+        return _CHINESE_DIGITS[n]
+    if n[0] == "十":  # 十一 .. 十九
+        return 10 + _CHINESE_DIGITS.get(n[1], 0)
+    return _CHINESE_DIGITS.get(n[0], 0) * 10 + (_CHINESE_DIGITS.get(n[2], 0) if len(n) == 3 else 0)
+
+
+def _list_at(lines: list[_Line], i: int, last_prose: int) -> tuple[List, int] | None:
+    """A list starting at ``lines[i]`` and the index after it, or ``None``.
+
+    Two or more bulleted lines in a row make a bulleted list; two or more short lines numbered
+    one after the other (1. 2. 3. / 一、二、) make a numbered list. Numbered lines with
+    paragraphs between them stay headings.
+    """
+    if i > last_prose:
+        return None
+    end = i
+    if lines[i].bullet:
+        while end < len(lines) and lines[end].bullet and end <= last_prose:
+            end += 1
+        if end - i < 2:
+            return None
+        items = tuple(ListItem((Paragraph((Text(line.text),)),)) for line in lines[i:end])
+        return List(items, ordered=False), end
+    first = _item_number(lines[i].text)
+    if first is None or not _short(lines[i].text):
+        return None
+    expected = first
+    while end < len(lines) and _item_number(lines[end].text) == expected and _short(lines[end].text):
+        end += 1
+        expected += 1
+    if end - i < 2:
+        return None
+    items = tuple(ListItem((Paragraph((Text(ITEM_NUMBER.sub("", line.text)),)),)) for line in lines[i:end])
+    return List(items, ordered=True, start=first), end
 
 
 def _is_marked_heading(text: str) -> bool:
@@ -33,8 +95,14 @@ def _is_caption_cue(text: str) -> bool:
 
 
 def _short(text: str) -> bool:
-    """A candidate heading or caption: short and without sentence-final punctuation."""
-    return len(text) <= SHORT_MAX and not p.FINAL_PUNCT.search(text) and not p.CLAUSE_PUNCT.search(text)
+    """A candidate heading or caption: short, without sentence punctuation, not a lead-in (…：)."""
+    if len(text) > SHORT_MAX or p.FINAL_PUNCT.search(text) or p.CLAUSE_PUNCT.search(text):
+        return False
+    return not text.endswith(("：", ":"))
+
+
+def _is_byline(text: str) -> bool:
+    return bool(p.BYLINE.match(text) or p.BARE_BYLINE.match(text))
 
 
 def _is_credit_text(inner: str) -> bool:
@@ -54,44 +122,64 @@ def _split_credit(text: str) -> tuple[str, str | None]:
 
 def build_blocks(items: list[Classified]) -> tuple[Block, ...]:
     """The blocks of the body lines ``items`` (already cut to the article)."""
-    texts: list[tuple[str, bool]] = []  # (text, an image placeholder came right before it)
+    lines: list[_Line] = []
     image_before = False
     for item in items:
         if item.kind == "image":
             image_before = True
             continue
+        if item.kind == "meta" and _is_byline(item.text):
+            lines.append(_Line(item.text))  # a byline inside the body stays, as a credit
+            continue
         if item.kind in ("meta", "furniture", "end"):
             continue
         text = strip_trailing_junk(item.text).strip()
         if text:
-            texts.append((text, image_before))
+            lines.append(_Line(text, image_before, item.line.bullet))
         image_before = False
 
-    marked_style = any(_short(t) and _is_marked_heading(t) and not _is_caption_cue(t) for t, _ in texts)
-    last_prose = max((i for i, (t, _) in enumerate(texts) if not _short(t)), default=-1)
+    texts = [line.text for line in lines]
+    marked_style = any(_short(t) and _is_marked_heading(t) and not _is_caption_cue(t) for t in texts)
+    last_prose = max((i for i, t in enumerate(texts) if not _short(t)), default=-1)
 
     blocks: list[Block] = []
-    for i, (text, after_image) in enumerate(texts):
-        nxt = texts[i + 1][0] if i + 1 < len(texts) else None
-        if i > last_prose:
-            blocks.append(_tail_block(text, after_image))
+    i = 0
+    while i < len(lines):
+        found = _list_at(lines, i, last_prose)
+        if found:
+            blocks.append(found[0])
+            i = found[1]
             continue
-        if p.CAPTION_START.match(text) and len(text) <= CAPTION_MAX:
-            blocks.append(Figure(image=None, caption=(Text(text),)))
-            continue
-        if not _short(text):
-            if i == last_prose:
-                rest, credit = _split_credit(text)
-                if rest:
-                    blocks.append(Paragraph((Text(rest),)))
-                if credit:
-                    blocks.append(Credit((Text(credit),)))
-            else:
-                blocks.append(Paragraph((Text(text),)))
-            continue
-        after_figure = bool(blocks) and isinstance(blocks[-1], Figure)
-        blocks.append(_short_block(text, nxt, after_image, after_figure, marked_style))
+        text, after_image = texts[i], lines[i].after_image
+        nxt = texts[i + 1] if i + 1 < len(texts) else None
+        blocks += _blocks_of(text, i, last_prose, nxt, after_image, blocks, marked_style)
+        i += 1
     return tuple(blocks)
+
+
+def _blocks_of(
+    text: str, i: int, last_prose: int, nxt: str | None, after_image: bool, blocks: list[Block], marked_style: bool
+) -> list[Block]:
+    """The block(s) of one body line; ``blocks`` so far tell what came right before it."""
+    if i > last_prose:
+        return [_tail_block(text, after_image)]
+    if _is_byline(text):
+        return [Credit((Text(text),))]
+    if p.CAPTION_START.match(text) and len(text) <= CAPTION_MAX:
+        return [Figure(image=None, caption=(Text(text),))]
+    if not _short(text):
+        if i < last_prose:
+            return [Paragraph((Text(text),))]
+        # The last paragraph may end with the closing credit: （记者 张三） / （某某工作室）.
+        rest, credit = _split_credit(text)
+        out: list[Block] = []
+        if rest:
+            out.append(Paragraph((Text(rest),)))
+        if credit:
+            out.append(Credit((Text(credit),)))
+        return out
+    after_figure = bool(blocks) and isinstance(blocks[-1], Figure)
+    return [_short_block(text, nxt, after_image, after_figure, marked_style)]
 
 
 def _short_block(text: str, nxt: str | None, after_image: bool, after_caption: bool, marked_style: bool) -> Block:

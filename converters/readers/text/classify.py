@@ -59,7 +59,9 @@ def is_meta(text: str) -> bool:
     """A date, a label line or a byline (short lines only)."""
     if len(text) > META_MAX:
         return False
-    if p.DATE_LINE.match(text) or p.LABEL_LINE.match(text) or p.BYLINE.match(text) or p.SPACED_LABEL.match(text):
+    if p.DATE_LINE.match(text) or p.LABEL_LINE.match(text) or p.SPACED_LABEL.match(text):
+        return True
+    if p.BYLINE.match(text) or p.BARE_BYLINE.match(text):
         return True
     # ``2024-05-15 08:58:52来源:新华网`` / ``2024年04月24日23:52 | 来源:新华网``: a date among labels.
     has_date = bool(p.DATE.search(text))
@@ -79,9 +81,9 @@ def _is_end(text: str) -> bool:
     """A line that opens the after-article zone."""
     if p.DISCLAIMER.match(text):
         return True
-    return (len(text) <= META_MAX and bool(p.END_MARKER.match(text))) or (
-        len(text) <= 12 and bool(p.END_HEADING.search(text))
-    )
+    if len(text) > META_MAX:
+        return False
+    return bool(p.END_LINE.match(text) or p.END_PREFIX.match(text) or p.END_HEADING.match(text))
 
 
 def merge_split_dates(lines: list[Line]) -> list[Line]:

@@ -2,9 +2,10 @@
 
 Two kinds of dump reach the text reader. A browser's select-all copy keeps one paragraph per
 line. A terminal browser such as w3m hard-wraps every paragraph at 80 columns, counting a Han
-character as two columns, and may lay table cells side by side. Here both become the same thing:
-a list of :class:`Line` objects, one per paragraph or page element, with wrapped lines joined
-back (without a space between Han characters) and image placeholders marked.
+character as two columns, and may lay table cells side by side (:mod:`.columns`). Here both
+become the same thing: a list of :class:`Line` objects, one per paragraph or page element, with
+wrapped lines joined back (without a space between Han characters, with one between two Latin
+words) and image placeholders, thumbnails and bullets marked.
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ def _first_token(text: str) -> str:
     return match.group(0) if match else text[:1]
 
 
+#: How a paragraph ends; a line the terminal cut seldom does.
+_SENTENCE_END = re.compile(r"[。！？!?…][”’」』)）]?$")
+
+
 def wrap_width(raw_lines: list[str]) -> int | None:
     """The width the dump was hard-wrapped at, or ``None`` when its lines are paragraphs.
 
@@ -77,8 +82,13 @@ def wrap_width(raw_lines: list[str]) -> int | None:
     widest = max(widths)
     if widest > MAX_WRAP_COLUMNS or widest < MIN_WRAP_COLUMNS:
         return None
-    near = sum(1 for w in widths if w >= widest - 3)
-    return widest if near >= 3 else None
+    # Full lines (W, or W-1 before a wide character) that stop mid-sentence: cut by the terminal.
+    cut = sum(
+        1
+        for line, w in zip(raw_lines, widths, strict=True)
+        if w >= widest - 1 and not _SENTENCE_END.search(line.rstrip())
+    )
+    return widest if cut >= 3 else None
 
 
 def _is_latin(ch: str) -> bool:
@@ -117,13 +127,32 @@ def unwrap(raw_lines: list[str], columns: int) -> list[str]:
     return out
 
 
+def _unwrap_layout(raw: list[str], columns: int | None) -> list[str]:
+    """Re-join a dump's folded lines, side-by-side table columns one after the other.
+
+    Ordinary stretches are re-joined only when the page is hard-wrapped (``columns``); a table
+    column is a printout of its own, re-joined when its lines fill its width.
+    """
+    from converters.readers.text.columns import split_columns  # it measures with this module
+
+    out: list[str] = []
+    for lines, is_column in split_columns(raw):
+        if is_column:
+            width = max((display_width(line) for line in lines), default=0)
+            full = sum(1 for line in lines if display_width(line) >= width - 1)
+            out += unwrap(lines, width) if width and full >= 2 else lines
+            out.append("")  # a column ends its last paragraph
+        else:
+            out += unwrap(lines, columns) if columns else lines
+    return out
+
+
 def split_lines(text: str) -> list[Line]:
     """The dump as logical lines; blank lines are dropped (paragraph breaks are lines already)."""
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     raw = text.split("\n")
-    columns = wrap_width(raw)
-    if columns:
-        raw = unwrap(raw, columns)
+    if max((display_width(line) for line in raw), default=0) <= MAX_WRAP_COLUMNS:
+        raw = _unwrap_layout(raw, wrap_width(raw))  # a terminal printout (or a copy of a short page)
     lines: list[Line] = []
     for item in raw:
         indented = item[:1] in (" ", "\t", "\u3000") and bool(item.strip())

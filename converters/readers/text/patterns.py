@@ -31,8 +31,9 @@ FINAL_PUNCT = re.compile(r"(?:[。！？!?…;；.]|[。！？!?…][”’』�
 #: Punctuation inside a sentence; a heading or caption may hold 、 or a colon but not these.
 CLAUSE_PUNCT = re.compile(rf"[，。；！？]|{HAN}[,;!?]|[,;!?]{HAN}")
 
-#: The separator after a label: a colon, or the vertical bar some CMSs use (``文丨某某``).
-COLON = r"\s*[:：丨︱|｜]\s*"
+#: The separator after a label: a colon, or the vertical bar some CMSs use (``文丨某某``), which
+#: NFKC turns into a dash (``︱`` -> ``—``).
+COLON = r"\s*[:：丨︱|｜—]\s*"
 
 # --------------------------------------------------------------------------- dates
 
@@ -114,6 +115,11 @@ BYLINE = re.compile(
     rf"(?:\s*[／/]\s*{HAN}{{2,6}}(?:报道|報導|电|電))?$"  # 記者王小明／台北報導
 )
 
+#: A byline that names no one: ``新华社记者``, ``本报通讯员`` (the names follow elsewhere).
+BARE_BYLINE = re.compile(
+    r"^(?:本报|本報|本台|新华社|新華社|中新社|央视|总台)?(?:特约|特約)?(?:记者|記者|通讯员|評論員|评论员)$"
+)
+
 #: Words that name a button or a page widget, never a person or an outlet.
 UI_WORD = re.compile(
     r"查看|分享|打印|列印|收藏|关闭|關閉|字号|字体|字體|扫码|扫一扫|二维码|评论|評論|点击|點擊|登录|登入|注册|下载|下載|"
@@ -132,26 +138,34 @@ FURNITURE = re.compile(
     r"短信\S*到\d|订阅方式|关注我们|关注公众号|微信公众号|官方微信|官方微博|字体\s*[:：]|字号\s*[:：]|"
     r"[【\[]?(?:大|中|小)[】\]]?\s*[【\[]?(?:中|小)[】\]]?\s*$|打印本页|关闭窗口|"
     r"版权所有|Copyright|All Rights Reserved|ICP[备证]|违法和不良信息|举报电话|举报邮箱|网站地图|联系我们|"
-    r"广告服务|免责声明|加载中|请稍候|刷新本页面|版權所有|免責聲明|登入|列印|字體\s*[:：]|分享至|轉寄|"
-    r"本网站|本站|平台声明|无障碍|登录|注册|^\+?关注$|^分享$|^评论$|^收藏$|^打印$|^举报$|"
+    r"广告服务|免责声明|加载中|请稍候|刷新本页面|版權所有|免責聲明|^列印$|字體\s*[:：]|分享至|轉寄|"
+    r"^本网?站|平台声明|^无障碍|^(?:登录|注册|登入)(?:\s*[|/｜]?\s*(?:登录|注册))?$|^\+?关注$|^分享$|^评论$|^收藏$|^打印$|^举报$|"
     r"^点赞$|^首赞$|^\+1$|^\d+$|^发布于|^阅读\s*[(（]?[\d.]+万?[)）]?$|^[\d.]+万?\s*阅读$|^首页$|^>|正文$|^当前位置|^您的位置|^位置\s*[:：]|^返回(?:首页|顶部)|"
     r">\s*>|»|＞＞|(?:[^|｜┊]*[|｜┊]){3}"  # breadcrumbs (首页 > 新闻 >> 正文), link bars (a | b | c | d)
 )
 
-#: Short lines naming a list that is not the article (a teaser, a ranking, a recommendation).
+#: Short lines naming a list that is not the article (a teaser block, a ranking): the list's
+#: name ends the line (热门点击排行榜, 图片新闻, 猜你喜欢).
 END_HEADING = re.compile(
-    r"推荐|排行|热文|热点|热榜|猜你喜欢|相关(?:新闻|阅读|文章|报道)|精彩(?:图片|视频|专题)|往期回顾|更多(?:新闻|精彩)"
+    r"^.{0,6}(?:推荐|排行榜?|热文|热点|热榜|热点新闻|热门新闻|图片新闻|猜你喜欢|相关(?:新闻|阅读|文章|报道)|"
+    r"精彩(?:图片|视频|专题)|往期回顾|更多(?:新闻|精彩))\s*[:：]?$"
 )
 
-#: Lines that open what comes after an article: related links, comments, next-article teasers.
-#: Checked only once the article has begun, and only against short lines.
-END_MARKER = re.compile(
-    r"^(?:[“\"「【\[]?(?:相关(?:推荐|阅读|新闻|文章|报道|链接|专题)|推荐阅读|延伸阅读|热门推荐|热点推荐|精彩推荐|"
-    r"猜你喜欢|大家都在看|为你推荐|换一换|24小时热文|热门文章|热门新闻|最新文章|排行榜?|热门排行|点击排行|"
-    r"阅读下一篇|下一篇|上一篇|网友评论|全部评论|热门评论|评论\s*\d*|发表评论|我要评论|文章关键词|关键词|"
-    r"返回搜狐|查看更多|加载更多|进入[【\[]|分享让更多人看到|热点栏目|责任编辑|责编|【纠错】|纠错|"
-    r"免责声明|版权声明|特别声明|声明\s*[:：]|平台声明|举报/?反馈|"
-    r"相關(?:新聞|閱讀|文章|報導)|延伸閱讀|推薦閱讀|熱門(?:新聞|文章)|猜你喜歡|上一篇|下一篇|責任編輯|責編|免責聲明)[】\]]?)"
+#: Names of the blocks after an article; a line made only of them ("相关推荐 换一换") ends it.
+_END_WORDS = (
+    r"相关(?:推荐|阅读|新闻|文章|报道|链接|专题)|推荐阅读|延伸阅读|热门推荐|热点推荐|精彩推荐|猜你喜欢|大家都在看|"
+    r"为你推荐|换一换|24小时热文|热门文章|热门新闻|最新文章|排行榜|热门排行|点击排行|上一篇|下一篇|查看更多|"
+    r"加载更多|网友评论|全部评论|热门评论|发表评论|我要评论|"
+    r"相關(?:新聞|閱讀|文章|報導)|延伸閱讀|推薦閱讀|熱門(?:新聞|文章)|猜你喜歡"
+)
+END_LINE = re.compile(rf"^(?:[“\"「【\[]?(?:{_END_WORDS})[】\]]?[\s:：>›»|]*)+$")
+
+#: Lines that open the after-article zone by how they start, whatever follows: the editor's
+#: line, a correction link, keywords, next-article teasers, disclaimers, comment counters.
+END_PREFIX = re.compile(
+    r"^[“\"「【\[(（]?\s*(?:责任编辑|责编|責任編輯|責編|纠错|文章关键词|关键词\s*[:：]|进入[【\[]|返回搜狐|阅读下一篇|"
+    r"上一篇\s*[:：]|下一篇\s*[:：]|免责声明|免責聲明|版权声明|特别声明|平台声明|声明\s*[:：]|评论\s*\d+|"
+    r"分享让更多人看到|举报/?反馈|热点栏目)"
 )
 
 #: A platform's disclaimer under the article, however long: the article is over.

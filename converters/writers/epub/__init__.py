@@ -124,7 +124,7 @@ def write_epub(tree: Document | Book, ctx: Context) -> bytes:
             styles.append(Resource(f"css{i}", f"styles/extra{i}.css", "text/css", extra.read_bytes()))
         except OSError as exc:
             raise UsageError(f"--css {extra}: {exc.strerror or exc}", code="bad-css") from None
-    if ctx.options.embed_fonts:
+    if ctx.options.embed_fonts or ctx.options.font_serif or ctx.options.font_sans:
         styles.insert(1, Resource("fonts-css", "styles/fonts.css", "text/css", b""))  # filled in below
     sheets = [s.href for s in styles]
 
@@ -154,8 +154,8 @@ def write_epub(tree: Document | Book, ctx: Context) -> bytes:
     landmarks.append(Landmark("bodymatter", chapters[0][0], "正文"))
     nav_html = nav_page(entries, landmarks, lang, sheets)
 
-    if ctx.options.embed_fonts:
-        _embed_fonts(styles, [p[2] for p in pages], nav_html)
+    if ctx.options.embed_fonts or ctx.options.font_serif or ctx.options.font_sans:
+        _font_styles(ctx, styles, [p[2] for p in pages], nav_html)
 
     nav_bytes, ncx_bytes = serialize(nav_html), ncx(entries, uid, title, lang)
     parts = [(name, href, serialize(html)) for name, href, html in pages]
@@ -168,8 +168,8 @@ def write_epub(tree: Document | Book, ctx: Context) -> bytes:
     )
 
 
-def _embed_fonts(styles: list[Resource], pages: list[Any], nav_html: Any) -> None:
-    """Subset each face to the text it draws, add the fonts and fill in ``styles/fonts.css``."""
+def _font_styles(ctx: Context, styles: list[Resource], pages: list[Any], nav_html: Any) -> None:
+    """Fill in ``styles/fonts.css``; with ``--embed-fonts``, subset each face to the text it draws."""
     ns = {"x": "http://www.w3.org/1999/xhtml"}
 
     def chars(roots: list[Any], xpath: str) -> str:
@@ -182,20 +182,24 @@ def _embed_fonts(styles: list[Resource], pages: list[Any], nav_html: Any) -> Non
         found.update(fonts.ALWAYS)
         return "".join(sorted(c for c in found if c not in "\n\r\t"))
 
-    chapters = pages[1:]
-    wanted = [
-        (fonts.SERIF, chars(chapters, fonts.SERIF_XPATH)),
-        (fonts.SERIF_BOLD, chars(chapters, fonts.SERIF_BOLD_XPATH)),
-        (fonts.SANS, chars([*pages, nav_html], fonts.SANS_XPATH)),
-        (fonts.SANS_BOLD, chars([*pages, nav_html], fonts.SANS_BOLD_XPATH)),
-    ]
-    used = []
-    for face, text in wanted:
-        if not set(text) - set(fonts.ALWAYS):
-            continue
-        data = fonts.subset_face(face, text)
-        stem = face.file_name.rsplit(".", 1)[0]
-        styles.append(Resource(f"font-{stem}", f"fonts/{face.file_name}", "font/otf", data))
-        used.append(face)
+    serif, sans = ctx.options.font_serif, ctx.options.font_sans
+    embedded: list[tuple[fonts.Face, str]] = []
+    if ctx.options.embed_fonts:
+        chapters = pages[1:]
+        regular, bold, sans_regular, sans_bold = fonts.faces(serif, sans)
+        wanted = [
+            (regular, chars(chapters, fonts.SERIF_XPATH)),
+            (bold, chars(chapters, fonts.SERIF_BOLD_XPATH)),
+            (sans_regular, chars([*pages, nav_html], fonts.SANS_XPATH)),
+            (sans_bold, chars([*pages, nav_html], fonts.SANS_BOLD_XPATH)),
+        ]
+        for face, text in wanted:
+            if not set(text) - set(fonts.ALWAYS) or not fonts.available(face):
+                continue
+            data = fonts.subset_face(face, text)
+            extension, media_type = fonts.font_file(data)
+            href = f"fonts/{face.stem}{extension}"
+            styles.append(Resource(f"font-{face.stem}", href, media_type, data))
+            embedded.append((face, f"../{href}"))
     css = next(s for s in styles if s.uid == "fonts-css")
-    css.data = fonts.font_face_css(used, "../fonts/").encode("utf-8")
+    css.data = fonts.font_css(embedded, serif, sans).encode("utf-8")

@@ -36,35 +36,68 @@ ALWAYS = " \u00a0\u30000123456789.•◦▪·"
 
 @dataclass(frozen=True)
 class Face:
-    """A face to embed: the CSS family and weight it serves and the fontconfig pattern that finds it."""
+    """A face to embed: the CSS family and weight it serves and the fontconfig family that finds it."""
 
-    family: str  # the @font-face family name used in the generated style sheet
+    css_family: str  # the @font-face family name used in the generated style sheet
     weight: str  # normal | bold
-    pattern: str  # fontconfig pattern
-    file_name: str  # name inside the EPUB
+    family: str  # the installed family (fontconfig name)
+    stem: str  # file name inside the EPUB, without the extension
+
+    @property
+    def pattern(self) -> str:
+        """The fontconfig pattern for this face."""
+        return f"{self.family}:weight={'bold' if self.weight == 'bold' else 'regular'}"
 
 
-SERIF = Face("Pressroom Serif", "normal", "Noto Serif CJK SC:weight=regular", "serif.otf")
-SERIF_BOLD = Face("Pressroom Serif", "bold", "Noto Serif CJK SC:weight=bold", "serif-bold.otf")
-SANS = Face("Pressroom Sans", "normal", "Noto Sans CJK SC:weight=regular", "sans.otf")
-SANS_BOLD = Face("Pressroom Sans", "bold", "Noto Sans CJK SC:weight=bold", "sans-bold.otf")
+DEFAULT_SERIF = "Noto Serif CJK SC"
+DEFAULT_SANS = "Noto Sans CJK SC"
+# The stacks of templates/epub/style.css, for the generated sheet that puts a chosen face first.
+SERIF_STACK = '"Source Han Serif SC", "Source Han Serif CN", "Songti SC", "STSong", "SimSun", serif'
+SANS_STACK = '"Source Han Sans SC", "Source Han Sans CN", "PingFang SC", "Microsoft YaHei", "Heiti SC", sans-serif'
+SANS_SELECTORS = "h1, h2, h3, h4, h5, h6, figcaption, .subtitle, .meta, nav, .cover"
+
+
+def faces(serif: str | None = None, sans: str | None = None) -> list[Face]:
+    """The four faces to embed: body (serif) regular and bold, headings/captions (sans) regular and bold."""
+    serif, sans = serif or DEFAULT_SERIF, sans or DEFAULT_SANS
+    return [
+        Face("Pressroom Serif", "normal", serif, "serif"),
+        Face("Pressroom Serif", "bold", serif, "serif-bold"),
+        Face("Pressroom Sans", "normal", sans, "sans"),
+        Face("Pressroom Sans", "bold", sans, "sans-bold"),
+    ]
+
+
+SERIF, SERIF_BOLD, SANS, SANS_BOLD = faces()
 
 INSTALL_HINT = "install the Noto CJK fonts (apt-get install fonts-noto-cjk) or leave out --embed-fonts"
+FC_BOLD = 180  # fontconfig weight scale: regular 80, medium 100, demibold 180, bold 200
 
 
 @cache
-def locate(pattern: str) -> tuple[str, int]:
-    """The font file and face index fontconfig picks for ``pattern``; it must be the family asked for."""
+def locate(pattern: str) -> tuple[str, int, int]:
+    """The font file, face index and weight fontconfig picks for ``pattern``; the family must match."""
     if shutil.which("fc-match") is None:
         raise EnvironmentProblem(f"--embed-fonts needs fontconfig's fc-match; {INSTALL_HINT}", code="no-fontconfig")
     out = subprocess.run(
-        ["fc-match", "-f", "%{file}\t%{index}\t%{family}", pattern], capture_output=True, text=True, check=False
+        ["fc-match", "-f", "%{file}\t%{index}\t%{family}\t%{weight}", pattern],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     family = pattern.partition(":")[0]
     parts = out.stdout.split("\t")
-    if out.returncode != 0 or len(parts) != 3 or family not in parts[2].split(","):
+    names = {name.strip().casefold() for name in parts[2].split(",")} if len(parts) == 4 else set()
+    if out.returncode != 0 or family.casefold() not in names:
         raise EnvironmentProblem(f"font {family!r} not found; {INSTALL_HINT}", code="font-missing")
-    return parts[0], int(parts[1] or 0)
+    weight = int(float(parts[3])) if parts[3].strip().replace(".", "").isdigit() else 80
+    return parts[0], int(parts[1] or 0), weight
+
+
+def available(face: Face) -> bool:
+    """Whether ``face`` exists: a family without a bold face is left to the reader's synthetic bold."""
+    _, _, weight = locate(face.pattern)
+    return face.weight != "bold" or weight >= FC_BOLD
 
 
 def _subset_harfbuzz(path: str, index: int, chars: str) -> bytes:
@@ -100,8 +133,8 @@ def _subset_fonttools(path: str, index: int, chars: str) -> bytes:
 
 
 def subset_face(face: Face, chars: str) -> bytes:
-    """The face cut down to ``chars`` (plus what the font's layout features reach), as OpenType/CFF."""
-    path, index = locate(face.pattern)
+    """The face cut down to ``chars`` (plus what the font's layout features reach)."""
+    path, index, _ = locate(face.pattern)
     try:
         import uharfbuzz  # noqa: F401
     except ImportError:
@@ -109,17 +142,33 @@ def subset_face(face: Face, chars: str) -> bytes:
     return _subset_harfbuzz(path, index, chars)
 
 
-def font_face_css(faces: list[Face], href_prefix: str) -> str:
-    """``@font-face`` rules for the embedded faces and the families that use them."""
+def font_file(data: bytes) -> tuple[str, str]:
+    """The extension and media type of a font: CFF-flavoured OpenType or TrueType."""
+    return (".otf", "font/otf") if data[:4] == b"OTTO" else (".ttf", "font/ttf")
+
+
+def _css_name(name: str) -> str:
+    return '"' + "".join(c for c in name if c not in '"\\;{}\n\r') + '"'
+
+
+def font_css(embedded: list[tuple[Face, str]], serif: str | None, sans: str | None) -> str:
+    """``@font-face`` rules for the embedded faces (with their hrefs), then the families that use them.
+
+    The chosen faces (``--font-serif``/``--font-sans``, else Noto CJK SC) go first in the stacks,
+    with the embedded copies before them.
+    """
     rules = [
-        f'@font-face {{\n  font-family: "{f.family}";\n  font-weight: {f.weight};\n  font-style: normal;\n'
-        f'  src: url("{href_prefix}{f.file_name}");\n}}\n'
-        for f in faces
+        f'@font-face {{\n  font-family: "{face.css_family}";\n  font-weight: {face.weight};\n'
+        f'  font-style: normal;\n  src: url("{href}");\n}}\n'
+        for face, href in embedded
     ]
-    serif = '"Pressroom Serif", "Noto Serif CJK SC", "Source Han Serif SC", serif'
-    sans = '"Pressroom Sans", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif'
-    rules.append(f"html {{ font-family: {serif}; }}\n")
-    rules.append(
-        "h1, h2, h3, h4, h5, h6, figcaption, .subtitle, .meta, nav, .cover {\n" f"  font-family: {sans};\n}}\n"
-    )
+    families = {face.css_family for face, _ in embedded}
+    for css_family, chosen, default, stack, selector in (
+        ("Pressroom Serif", serif, DEFAULT_SERIF, SERIF_STACK, "html"),
+        ("Pressroom Sans", sans, DEFAULT_SANS, SANS_STACK, SANS_SELECTORS),
+    ):
+        names = [f'"{css_family}"'] if css_family in families else []
+        names += [_css_name(chosen)] if chosen else []
+        names += [_css_name(default), stack]
+        rules.append(f"{selector} {{\n  font-family: {', '.join(names)};\n}}\n")
     return "".join(rules)

@@ -24,6 +24,7 @@ from converters.context import Context
 from converters.errors import UsageError
 from converters.resources import LoadedImage, as_png_or_jpeg, load_image
 from converters.tree import Book, Document, Meta, dumps, plain_text
+from converters.writers.epub.xhtml import clean_text
 
 EPUB_MIMETYPE = b"application/epub+zip"
 FALLBACK_TITLE = "无标题"
@@ -165,27 +166,29 @@ def title_of(meta: Meta, doc: Document | None = None) -> str:
 
 
 def set_metadata(book: Any, tree: Document | Book, title: str, uid: str) -> None:
-    """dc:identifier, title, language, creator, date, publisher, source, description, subject."""
+    """dc:identifier, title, language, creator, date, publisher, source, description, subject.
+
+    Every value goes through ``clean_text``: ebooklib drops (with only a log line) an element
+    whose text XML cannot carry, so a control character from a scraped page would silently
+    lose the creator or the title.
+    """
     meta = tree.meta
     book.set_identifier(uid)
-    book.set_title(title)
-    book.set_language(meta.language or "zh-CN")
+    book.set_title(clean_text(title))
+    book.set_language(clean_text(meta.language or "zh-CN"))
     for i, name in enumerate(creators(tree)):
-        book.add_author(name, uid=f"creator{i + 1}")
+        book.add_author(clean_text(name), uid=f"creator{i + 1}")
     if meta.editor:
-        book.add_metadata("DC", "contributor", meta.editor, {"id": "editor"})
+        book.add_metadata("DC", "contributor", clean_text(meta.editor), {"id": "editor"})
         book.add_metadata(None, "meta", "edt", {"refines": "#editor", "property": "role", "scheme": "marc:relators"})
     date = w3c_date(meta.date)
     if date:
         book.add_metadata("DC", "date", date)
-    if meta.publisher:
-        book.add_metadata("DC", "publisher", meta.publisher)
-    if meta.url:
-        book.add_metadata("DC", "source", meta.url)
-    if meta.subtitle:
-        book.add_metadata("DC", "description", meta.subtitle)
+    for name, value in (("publisher", meta.publisher), ("source", meta.url), ("description", meta.subtitle)):
+        if value and clean_text(value).strip():
+            book.add_metadata("DC", name, clean_text(value).strip())
     for keyword in meta.keywords:
-        book.add_metadata("DC", "subject", keyword)
+        book.add_metadata("DC", "subject", clean_text(keyword))
 
 
 def set_accessibility(book: Any, has_images: bool) -> None:

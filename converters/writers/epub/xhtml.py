@@ -105,6 +105,7 @@ class Renderer:
     image_href: Callable[[str], str | None]
     heading_shift: int = 1
     figures: int = 0
+    in_link: bool = False
     headings: list[NavHeading] = field(default_factory=list)
 
     def inlines(self, parent: Any, nodes: tuple[Any, ...]) -> None:
@@ -135,13 +136,17 @@ def _strong(node: Strong, r: Renderer, parent: Any) -> None:
 
 def _link(node: Link, r: Renderer, parent: Any) -> None:
     href = safe_href(node.url)
-    if href is None:
+    if href is None or r.in_link:  # HTML forbids a link inside a link: the outer one wins
         r.inlines(el("span", parent), node.children)
         return
     attrs = {"href": href}
     if node.title:
         attrs["title"] = clean_text(node.title)
-    r.inlines(el("a", parent, **attrs), node.children)
+    r.in_link = True
+    try:
+        r.inlines(el("a", parent, **attrs), node.children)
+    finally:
+        r.in_link = False
 
 
 def _line_break(node: LineBreak, r: Renderer, parent: Any) -> None:

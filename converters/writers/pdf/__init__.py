@@ -9,7 +9,9 @@ extended to CJK text by :mod:`converters.writers.pdf.justify`.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -166,10 +168,20 @@ def write_pdf(tree: Document | Book, ctx: Context) -> bytes:
     fetcher = _fetcher((base, TEMPLATES), options.allow_remote)
     document = weasyprint.HTML(string=markup, base_url=str(base) + "/", url_fetcher=fetcher)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    data: bytes = document.write_pdf(
-        stylesheets=stylesheets(options),
-        font_config=font_config(),
-        pdf_variant=chosen,
-        pdf_tags=chosen is not None and chosen.startswith("pdf/ua"),
-    )
+    from weasyprint.pdf import metadata
+
+    # PDF/X-4 metadata carries a document ID that WeasyPrint draws at random; derive it from the
+    # content instead, so the same article gives the same file (reproducible builds).
+    digest = hashlib.sha256(f"{chosen}\n{markup}".encode()).hexdigest()
+    random_uuid = metadata.uuid4
+    metadata.uuid4 = lambda: uuid.UUID(digest[:32])
+    try:
+        data: bytes = document.write_pdf(
+            stylesheets=stylesheets(options),
+            font_config=font_config(),
+            pdf_variant=chosen,
+            pdf_tags=chosen is not None and chosen.startswith("pdf/ua"),
+        )
+    finally:
+        metadata.uuid4 = random_uuid
     return data

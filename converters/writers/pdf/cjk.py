@@ -14,6 +14,7 @@ the next, and lines around quotations come out short. A ZERO WIDTH SPACE before 
 from __future__ import annotations
 
 import html
+import itertools
 import re
 
 WJ = "\u2060"
@@ -34,7 +35,8 @@ HAN_RE = re.compile(f"[{_WIDE}]")
 #: A newline (with the spaces around it) next to a CJK character: it joins, it does not space.
 _CJK_NEWLINE = re.compile(f"(?<=[{_WIDE}“”‘’—…·])[ \\t]*\\n\\s*|[ \\t]*\\n\\s*(?=[{_WIDE}“”‘’—…·])")
 _OTHER_NEWLINE = re.compile(r"\s*\n\s*")
-_BREAK_BEFORE_QUOTE = re.compile(f"(?<=[{_WIDE}])([“‘])")
+# Not after an opening mark: 《“ must stay together (a break there would end the line with 《).
+_BREAK_BEFORE_QUOTE = re.compile(f"(?<=[{_WIDE}])(?<![{re.escape(NO_LINE_END)}])([“‘])")
 _BREAK_AFTER_QUOTE = re.compile(f"([”’])(?=[{_WIDE}])(?![{re.escape(NO_LINE_START)}])")
 _NO_START_RE = re.compile(f"(?<=[^\\s{WJ}])([{re.escape(NO_LINE_START)}])")
 _NO_END_RE = re.compile(f"([{re.escape(NO_LINE_END)}])(?=[^\\s{WJ}])")
@@ -86,21 +88,33 @@ def _wrap_latin(text: str) -> str:
 
 
 def _compress_marks(escaped: str, every_pair: bool) -> str:
-    """Set marks followed by another full-width mark with the fonts' ``halt`` (half-width) forms.
+    """Squeeze adjacent full-width marks with the fonts' ``halt`` (half-width) forms.
 
-    By default only a closing or stop mark followed by another mark is squeezed (”。 ）， 。”):
-    clreq §3.1.6 and GB/T 15834 squeeze these in every style, and it lets a quotation close on
-    the line instead of leaving a wide gap. ``every_pair`` (--punctuation-compression) squeezes
-    every mark followed by another, openings included (。“ 》《).
+    Two adjacent marks show two blank halves; one of them goes (clreq §3.1.6, GB/T 15834).
+    The mark whose blank faces its neighbour is the one set half width: before an opening mark
+    (。“ 》《) that is the opening mark, otherwise the first mark (”。 ）， 。”). So when a
+    pair is split by a line break the squeezed mark is the one that starts the next line,
+    flush with the margin, and a line never ends on a half-width mark short of the edge.
+
+    By default pairs that start with a closing or stop mark are squeezed (done in every style,
+    and it lets a quotation close on its line instead of leaving a wide gap); ``every_pair``
+    (--punctuation-compression) also squeezes runs of opening marks (《“ （《).
     """
 
     def squeeze(match: re.Match[str]) -> str:
         run = match.group()
         marks = [i for i, ch in enumerate(run) if ch in _FULLWIDTH_MARKS]
+        halt: set[int] = set()
+        for a, b in itertools.pairwise(marks):
+            first_closes = run[a] in _CLOSING_OR_STOP
+            if run[b] not in _CLOSING_OR_STOP:  # b opens
+                if first_closes or every_pair:
+                    halt.add(b)
+            elif first_closes:
+                halt.add(a)
         out = list(run)
-        for i in marks[:-1]:
-            if every_pair or run[i] in _CLOSING_OR_STOP:
-                out[i] = f'<span class="halt">{run[i]}</span>'
+        for i in halt:
+            out[i] = f'<span class="halt">{run[i]}</span>'
         return "".join(out)
 
     return _MARK_RUN.sub(squeeze, escaped)

@@ -61,8 +61,33 @@ class Renderer:
         )
 
     def inlines(self, nodes: tuple[Any, ...]) -> str:
-        """Render a sequence of inline nodes."""
-        return "".join(render(node, self) for node in nodes)
+        """Render a sequence of inline nodes.
+
+        An inline image is an object to the line breaker, so the word joiners of
+        :mod:`~converters.writers.pdf.cjk` cannot reach it: an opening mark before an image and
+        a closing mark after one are kept on its line by a no-wrap span instead.
+        """
+        out: list[str] = []
+        pending = ""  # an opening mark taken off a text to sit with the image after it
+        for i, node in enumerate(nodes):
+            before = nodes[i - 1] if i else None
+            after = nodes[i + 1] if i + 1 < len(nodes) else None
+            if isinstance(node, Text):
+                text = node.text
+                if isinstance(before, Image) and text[:1] in cjk.NO_LINE_START:
+                    text = text[1:]  # already set inside the image's span
+                if isinstance(after, Image) and text[-1:] in cjk.NO_LINE_END:
+                    text, pending = text[:-1], text[-1]
+                out.append(self.text(text) if text else "")
+            elif isinstance(node, Image):
+                closing = after.text[0] if isinstance(after, Text) and after.text[:1] in cjk.NO_LINE_START else ""
+                glued = f"{self.text(pending) if pending else ''}{render(node, self)}"
+                glued += self.text(closing) if closing else ""
+                out.append(f'<span class="nobr">{glued}</span>' if pending or closing else glued)
+                pending = ""
+            else:
+                out.append(render(node, self))
+        return "".join(out)
 
     def blocks(self, nodes: tuple[Any, ...]) -> str:
         """Render a sequence of block nodes."""

@@ -12,12 +12,17 @@ the outer half at the edges of a layout. WeasyPrint makes one layout per text bo
 boundary inside a line (a link, a bold run) we put back the dropped halves by moving the boxes;
 at the line's own edges they stay dropped, so the first and last glyph sit on the margins.
 
+The optional ¼-em space between Han and Latin text (``--cjk-latin-space``) is a margin on the
+Latin run; clreq and Typst drop it at the start and end of a line, and so does
+:func:`text_align` before the line is aligned.
+
 The patch touches private WeasyPrint functions; :data:`SUPPORTED` pins the versions it was
 written against and :func:`install` refuses others (the tests check that it is installed).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -62,7 +67,9 @@ def install() -> None:
         )
     _original["justify_line"] = inline.justify_line
     _original["set_text"] = line_break.Layout.set_text
+    _original["text_align"] = inline.text_align
     inline.justify_line = justify_line
+    inline.text_align = text_align
     line_break.Layout.set_text = _set_text
     _installed = True
 
@@ -76,6 +83,7 @@ def uninstall() -> None:
     if not _installed:
         return
     inline.justify_line = _original["justify_line"]
+    inline.text_align = _original["text_align"]
     line_break.Layout.set_text = _original["set_text"]
     _installed = False
 
@@ -189,3 +197,58 @@ def _apply(context: Any, box: Any, step: float, x_advance: float, first: Any, la
 def _is_edge(box: Any, edge: Any) -> bool:
     """Whether ``box`` holds the line's first (or last) character."""
     return box is edge
+
+
+EDGE_SPACE_CLASSES = ("cl-b", "cl-a")  # the spans converters.writers.pdf.cjk wraps Latin runs in
+
+
+def _classes(box: Any) -> str:
+    element = getattr(box, "element", None)
+    return str(element.get("class", "")) if element is not None and hasattr(element, "get") else ""
+
+
+def _edge_chain(line: Any, first: bool) -> list[Any]:
+    """The inline boxes from the line down to its first (or last) leaf."""
+    from weasyprint.formatting_structure import boxes
+
+    chain = [line]
+    box = line
+    while isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        children = [c for c in box.children if c.is_in_normal_flow()]
+        if not children:
+            break
+        box = children[0] if first else children[-1]
+        chain.append(box)
+    return chain
+
+
+def _drop_edge_spaces(line: Any) -> None:
+    """Remove the CJK–Latin margin of a Latin run that starts or ends the line."""
+    start = _edge_chain(line, first=True)
+    for depth, box in enumerate(start[1:], 1):
+        margin = box.margin_left or 0
+        if "cl-b" in _classes(box) and margin > 0:
+            box.margin_left = 0
+            for child in box.children:
+                child.translate(-margin, 0)
+            for parent, on_chain in itertools.pairwise(start[: depth + 1]):
+                after = parent.children[parent.children.index(on_chain) + 1 :]
+                for sibling in after:
+                    sibling.translate(-margin, 0)
+                parent.width -= margin
+            break
+    end = _edge_chain(line, first=False)
+    for depth, box in enumerate(end[1:], 1):
+        margin = box.margin_right or 0
+        if "cl-a" in _classes(box) and margin > 0:
+            box.margin_right = 0
+            for parent in end[:depth]:
+                parent.width -= margin
+            break
+
+
+def text_align(context: Any, line: Any, available_width: float, last: bool) -> float:
+    """WeasyPrint's ``text_align``, after dropping CJK–Latin spaces at the line's edges."""
+    _drop_edge_spaces(line)
+    result: float = _original["text_align"](context, line, available_width, last)
+    return result
