@@ -205,7 +205,12 @@ def main() -> int:
     pdf_sample = min(n, args.pdf_sample or (4 if args.quick else 30))
     rss_n = args.rss_articles or (60 if args.quick else 500)
     started = time.perf_counter()
-    results: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "python": platform.python_version()}}
+    load = os.getloadavg()[0]
+    results: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                                           "load_average_before": load}}
+    if load > 0.5:  # -j2 scaling needs two idle cores; everything else is compared within this run
+        say(f"note: load average {load:.1f} before the run: other processes are using the cores, so the "
+            "-j1/-j2 scaling figure is not meaningful; rerun on an idle machine")
     wanted = [f.strip() for f in args.formats.split(",") if f.strip()]
     formats = [f for f in wanted if has_writer(f)]
     for f in wanted:
@@ -253,7 +258,8 @@ def main() -> int:
     say("targets (measured in this run):")
     for t in targets:
         say(f"  [{t['verdict']:>4}] issue {t['issue']}: {t['target']:<72} {t['shown']}")
-    say(f"bench: {results['bench_seconds']:.0f} s; figures in {args.output}")
+    results["machine"]["load_average_after"] = os.getloadavg()[0]
+    say(f"bench: {results['bench_seconds']:.0f} s (load average {os.getloadavg()[0]:.1f}); figures in {args.output}")
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
