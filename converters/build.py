@@ -195,7 +195,7 @@ def build(
             run_dask(scheduler, todo, options, fmts, done)
         elif jobs <= 1 or len(todo) <= 1:
             if len(todo) > 1:  # one article gains nothing from a warm-up
-                warm_up(fmts)
+                warm_up(fmts, sorted({registry.format_for_path(j.source) or "text" for j in todo}))
             for job in todo:
                 done(convert_article(job, options))
         else:

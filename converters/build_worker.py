@@ -137,18 +137,19 @@ def _on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def warm_up(formats: list[str]) -> None:
+def warm_up(formats: list[str], readers: list[str] | None = None) -> None:
     """Load, once per process, what every article would otherwise load the first time it is needed.
 
-    Readers, image plug-ins and the CJK codecs are imported, and a small article is rendered in each
-    format, so the writers' lazy state (WeasyPrint and its font configuration, parsed style sheets,
-    templates) exists before the first real article. Output bytes do not depend on it.
+    The readers (those named, else all), image plug-ins and the CJK codecs are imported, and a small
+    article is rendered in each format, so the writers' lazy state (WeasyPrint and its font
+    configuration, parsed style sheets, templates) exists before the first real article. Output
+    bytes do not depend on it.
     """
     import codecs
 
     from converters import registry
 
-    for name in registry.READERS:
+    for name in registry.READERS if readers is None else readers:
         with contextlib.suppress(Exception):  # a broken reader is reported per article that needs it
             registry.get_reader(name)
     for encoding in ("gb18030", "gbk", "big5"):
@@ -171,24 +172,25 @@ WARM_UP_ARTICLE = Document(
 )
 
 
-def _worker_loop(tasks: Queue[tuple[int, Job] | None], results: Queue[tuple[str, int, object]],
-                 options: Options, formats: list[str]) -> None:
+def _worker_loop(tasks: Queue[Job | None], results: Queue[tuple[int, ArticleResult]], options: Options,
+                 formats: list[str], readers: list[str]) -> None:
     # Ctrl-C on a terminal reaches the whole process group: the parent decides, workers ignore it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
-    warm_up(formats)
+    warm_up(formats, readers)
     pid = os.getpid()
-    while (item := tasks.get()) is not None:
-        index, job = item
-        results.put(("begin", index, pid))
-        results.put(("done", index, convert_article(job, options)))
+    while (job := tasks.get()) is not None:
+        results.put((pid, convert_article(job, options)))
 
 
 def run_pool(jobs: list[Job], options: Options, workers: int, formats: list[str],
              on_result: Callable[[ArticleResult], None]) -> None:
     """Convert ``jobs`` in ``workers`` processes, calling ``on_result`` in this process as each ends.
 
-    Interrupts propagate after every worker has been stopped (SIGTERM, then SIGKILL).
+    Each worker has its own task queue and gets its next article when it reports the last one, so
+    this process always knows which article a worker holds: if the worker dies, that article fails
+    and a new worker takes over. Interrupts propagate once every worker is stopped (SIGTERM, then
+    SIGKILL); a worker stopped by SIGTERM removes its temporary file on the way out.
     """
     from converters import registry
 
@@ -198,18 +200,26 @@ def run_pool(jobs: list[Job], options: Options, workers: int, formats: list[str]
     # writers create their font configuration lazily, in each worker, after the fork.
     writers = registry.writers()
     mp.set_forkserver_preload([__name__, *(writers[f].partition(":")[0] for f in formats if f in writers)])
-    tasks: Queue[tuple[int, Job] | None] = mp.Queue()
-    results: Queue[tuple[str, int, object]] = mp.Queue()
-    for item in enumerate(jobs):
-        tasks.put(item)
-    procs: dict[int, BaseProcess] = {}
-    in_flight: dict[int, int] = {}  # pid -> job index
+    readers = sorted({registry.format_for_path(j.source) or "text" for j in jobs})
+    results: Queue[tuple[int, ArticleResult]] = mp.Queue()
+    pending = list(reversed(jobs))  # pop() from the end gives them in order
+    procs: dict[int, tuple[BaseProcess, Queue[Job | None]]] = {}
+    holding: dict[int, Job] = {}  # pid -> the article that worker is converting
+
+    def feed(pid: int) -> None:
+        tasks = procs[pid][1]
+        if pending:
+            holding[pid] = pending.pop()
+            tasks.put(holding[pid])
+        else:
+            tasks.put(None)
 
     def start() -> None:
-        p = mp.Process(target=_worker_loop, args=(tasks, results, options, formats), daemon=True)
+        tasks: Queue[Job | None] = mp.Queue()
+        p = mp.Process(target=_worker_loop, args=(tasks, results, options, formats, readers), daemon=True)
         p.start()
-        procs[p.pid or 0] = p
-        tasks.put(None)  # one stop sign per worker, behind the jobs
+        procs[p.pid or 0] = (p, tasks)
+        feed(p.pid or 0)
 
     for _ in range(min(workers, len(jobs))):
         start()
@@ -217,35 +227,33 @@ def run_pool(jobs: list[Job], options: Options, workers: int, formats: list[str]
     try:
         while remaining:
             try:
-                kind, index, value = results.get(timeout=0.5)
+                pid, result = results.get(timeout=0.5)
             except queue.Empty:
-                for pid, p in list(procs.items()):
+                for pid, (p, _) in list(procs.items()):
                     if p.exitcode is None:
                         continue
                     del procs[pid]
-                    lost = in_flight.pop(pid, None)
-                    if lost is not None:  # a worker died mid-article: fail it, replace the worker
-                        job = jobs[lost]
+                    lost = holding.pop(pid, None)
+                    if lost is not None:  # it died mid-article: fail that one, go on with a new worker
                         why = f"the worker process died (exit code {p.exitcode})"
-                        on_result(ArticleResult(job.source, failed=[(f, o, why) for f, o in job.outputs]))
+                        on_result(ArticleResult(lost.source, failed=[(f, o, why) for f, o in lost.outputs]))
                         remaining -= 1
-                        start()
+                        if pending:
+                            start()
                 if not procs and remaining:
                     raise RuntimeError("every build worker exited early") from None
                 continue
-            if kind == "begin":
-                in_flight[int(value)] = index  # type: ignore[call-overload]
-            else:
-                assert isinstance(value, ArticleResult)
-                in_flight.pop(value.worker, None)
-                on_result(value)
-                remaining -= 1
+            holding.pop(pid, None)
+            on_result(result)
+            remaining -= 1
+            if pid in procs:
+                feed(pid)
     finally:
-        tasks.cancel_join_thread()  # unsent jobs must not block our exit
-        for p in procs.values():
+        for p, tasks in procs.values():
+            tasks.cancel_join_thread()  # unsent work must not block our exit
             if p.is_alive():
                 p.terminate()
-        for p in procs.values():
+        for p, _ in procs.values():
             p.join(timeout=10)
             if p.is_alive():
                 p.kill()
