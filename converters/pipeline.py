@@ -85,16 +85,17 @@ def render(tree: Document | Book, fmt: str, ctx: Context | None = None) -> bytes
 
 def output_format(output: str | Path, explicit: str | None) -> str:
     """The writer to use: ``--to`` if given, else the output extension."""
-    known = ", ".join(sorted(registry.writers()))
     if explicit:
         fmt = registry.canonical(explicit)
-        if fmt not in registry.writers():
+        if not registry.is_writer(fmt):
+            known = ", ".join(sorted(registry.writers()))
             raise UsageError(f"unknown output format {fmt!r}; known output formats: {known}", code="unknown-format")
         return fmt
     if str(output) == STDIO:
         raise UsageError("writing to standard output needs --to FORMAT", code="no-output-format")
     found = registry.format_for_path(output)
-    if found is None or found not in registry.writers():
+    if found is None or not registry.is_writer(found):
+        known = ", ".join(sorted(registry.writers()))
         raise UsageError(
             f"cannot tell the output format from {str(output)!r}; use --to (one of {known})",
             code="no-output-format",
