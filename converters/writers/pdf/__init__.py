@@ -117,8 +117,10 @@ def template_path(options: Options) -> Path:
 
 def generated_css(options: Options) -> str:
     """The option-dependent rules: page geometry and the two faces."""
-    serif = fonts.css_family(options.font_serif or fonts.DEFAULT_SERIF)
-    sans = fonts.css_family(options.font_sans or fonts.DEFAULT_SANS)
+    # A chosen face comes first; the default CJK face backs it up for characters it lacks, so a
+    # Latin-only choice never sends Han text to whatever fontconfig finds (DejaVu: tofu).
+    serif = fonts.css_stack(options.font_serif, fonts.DEFAULT_SERIF)
+    sans = fonts.css_stack(options.font_sans, fonts.DEFAULT_SANS)
     return page.page_css(options) + (
         f"html, body {{ font-family: {serif}; }}\n"
         f"h1, h2, h3, h4, h5, h6, figcaption, .subtitle, .byline, em, strong, .book-title {{ font-family: {sans}; }}\n"

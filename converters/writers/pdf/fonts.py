@@ -57,3 +57,10 @@ def check_families(*families: str) -> None:
 def css_family(name: str) -> str:
     """A family name quoted for CSS."""
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def css_stack(chosen: str | None, default: str) -> str:
+    """``font-family`` value: the chosen face, then the default CJK face."""
+    if not chosen or chosen.lower() == default.lower():
+        return css_family(default)
+    return f"{css_family(chosen)}, {css_family(default)}"
