@@ -42,6 +42,7 @@ def _weasyprint() -> Any:
     from converters.writers.pdf import justify
 
     justify.install()
+    fonts.install_font_file_cache()
     return weasyprint
 
 
