@@ -28,7 +28,9 @@ VARIANTS = ("pdf/a-2b", "pdf/a-3b", "pdf/ua-1", "pdf/x-1a", "pdf/x-3", "pdf/x-4"
 PRINT_VARIANT = "pdf/x-4"
 MAX_FIGURE_SHARE = 0.62  # a figure never takes more than this share of the text block's height
 
-__all__ = ["HANDLERS", "VARIANTS", "write_pdf"]
+# write_pdf is the writer; html_for, stylesheets and font_config let a benchmark hand the very
+# same HTML, style sheets and fonts to WeasyPrint alone.
+__all__ = ["HANDLERS", "VARIANTS", "font_config", "html_for", "stylesheets", "write_pdf"]
 
 
 def _weasyprint() -> Any:
@@ -55,6 +57,7 @@ def font_config() -> Any:
     return FontConfiguration()
 
 
+@functools.cache
 def _fetcher_class() -> type:
     from weasyprint.urls import URLFetcher
 
