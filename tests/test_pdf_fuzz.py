@@ -9,15 +9,19 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 from converters.context import Context
 from converters.tree import Document
 from converters.writers.pdf import write_pdf
 from tests import pdfcheck
-from tests.strategies import documents
+from tests.strategies import blocks, metas
 
 pytestmark = pytest.mark.slow
 HAN = re.compile("[\u4e00-\u9fff]+")
+# One level of nesting: deeper trees add nothing for the writer, and Hypothesis's pretty-printer
+# can take minutes to describe a deeply nested example.
+documents = st.builds(Document, meta=metas, blocks=blocks(depth=1))
 
 
 # Rendering takes a fraction of a second; shrinking a failure would take minutes, so it is off.

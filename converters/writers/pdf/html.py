@@ -322,7 +322,8 @@ def title_block(meta: Meta, r: Renderer, *, tag: str = "h1") -> str:
     ]
     items = [f'<span class="fact">{r.text(f)}</span>' for f in facts if f]
     if items:
-        parts.append('<p class="byline">' + '<span class="dot"> · </span>'.join(items) + "</p>")
+        # A no-break space before the dot: a line may break after a separator, never before one.
+        parts.append('<p class="byline">' + '<span class="dot">\u00a0· </span>'.join(items) + "</p>")
     return f'<header class="title-block">{"".join(parts)}</header>' if parts else ""
 
 
