@@ -177,8 +177,8 @@ def body_text(pdf: Path, page_size: str = "A5") -> str:
     return pdftotext(pdf, "-raw", "-r", "72", *crop)
 
 
-def visible_text(node: object) -> str:
-    """The text a node prints (inline images print no text, unlike :func:`plain_text`)."""
+def visible_text(node: object, alt: bool = False) -> str:
+    """The text a node prints: inline images print none, or their alt text when ``alt`` (missing)."""
     from converters.tree import Image, LineBreak, Text, walk
 
     parts = []
@@ -188,21 +188,21 @@ def visible_text(node: object) -> str:
         elif isinstance(n, LineBreak):
             parts.append("\n")
         elif isinstance(n, Image) and n is not node:
-            parts.append("")
+            parts.append(n.alt if alt else "")
     return "".join(parts)
 
 
-def text_units(doc: Document) -> list[str]:
+def text_units(doc: Document, alt: bool = False) -> list[str]:
     """The texts a reader must find, in order: every paragraph, heading, credit and figure caption."""
     from converters.tree import Credit, Figure, Heading, walk
 
     out: list[str] = []
     for node in walk(doc.blocks):
         if isinstance(node, (Paragraph, Heading, Credit)):
-            out.append(visible_text(node))
+            out.append(visible_text(node, alt))
         elif isinstance(node, Figure):
             out.append(f"图{node.number}" if node.number is not None else "")
-            out.append(visible_text(node.caption))
+            out.append(visible_text(node.caption, alt))
     return [t for t in out if norm(t)]
 
 

@@ -194,3 +194,15 @@ def test_lines_made_of_many_boxes_are_justified(options: dict, tmp_path: Path) -
     assert all(abs(line.x0 - pdfcheck.left_edge()) < 0.6 for line in paragraphs[0][1:])
     if options.get("cjk_latin_space"):
         assert any(line.text[0].isdigit() for line in paragraphs[0][1:])
+
+
+def test_a_latin_only_face_leaves_han_to_the_cjk_face(tmp_path: Path) -> None:
+    if "dejavu serif" not in fonts.installed_families():
+        pytest.skip("DejaVu Serif is not installed")
+    doc = Document(Meta(title="标题"), (Paragraph((Text("Pressroom 排版测试 2024"),)),))
+    pdf = pdfcheck.render(doc, tmp_path / "l.pdf", font_serif="DejaVu Serif")
+    with pdfplumber.open(pdf) as document:
+        chars = [c for c in document.pages[0].chars if c["size"] == 10.5 and c["text"].strip()]
+    faces = {c["text"]: c["fontname"].split("+")[-1] for c in chars}
+    assert faces["P"].startswith("DejaVu") and faces["2"].startswith("DejaVu")
+    assert faces["排"] == "Noto-Serif-CJK-SC"

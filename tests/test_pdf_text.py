@@ -117,3 +117,7 @@ def test_dates_come_from_the_article_and_source_date_epoch(monkeypatch: pytest.M
         "1970-01-02T00:00:00+00:00",
     )
     assert page.document_dates(None, Options(source_date_epoch=0))[1] == "1970-01-01T00:00:00+00:00"
+
+
+def test_a_mark_after_a_space_is_glued_too() -> None:
+    assert cjk.prepare("北京 · 上海 —— 好") == f"北京 {WJ}· 上海 {WJ}—— 好"

@@ -28,7 +28,9 @@ VARIANTS = ("pdf/a-2b", "pdf/a-3b", "pdf/ua-1", "pdf/x-1a", "pdf/x-3", "pdf/x-4"
 PRINT_VARIANT = "pdf/x-4"
 MAX_FIGURE_SHARE = 0.62  # a figure never takes more than this share of the text block's height
 
-__all__ = ["HANDLERS", "VARIANTS", "write_pdf"]
+# write_pdf is the writer; html_for, stylesheets and font_config let a benchmark hand the very
+# same HTML, style sheets and fonts to WeasyPrint alone.
+__all__ = ["HANDLERS", "VARIANTS", "font_config", "html_for", "stylesheets", "write_pdf"]
 
 
 def _weasyprint() -> Any:
@@ -42,6 +44,7 @@ def _weasyprint() -> Any:
     from converters.writers.pdf import justify
 
     justify.install()
+    fonts.install_font_file_cache()
     return weasyprint
 
 
@@ -54,6 +57,7 @@ def font_config() -> Any:
     return FontConfiguration()
 
 
+@functools.cache
 def _fetcher_class() -> type:
     from weasyprint.urls import URLFetcher
 
@@ -117,8 +121,10 @@ def template_path(options: Options) -> Path:
 
 def generated_css(options: Options) -> str:
     """The option-dependent rules: page geometry and the two faces."""
-    serif = fonts.css_family(options.font_serif or fonts.DEFAULT_SERIF)
-    sans = fonts.css_family(options.font_sans or fonts.DEFAULT_SANS)
+    # A chosen face comes first; the default CJK face backs it up for characters it lacks, so a
+    # Latin-only choice never sends Han text to whatever fontconfig finds (DejaVu: tofu).
+    serif = fonts.css_stack(options.font_serif, fonts.DEFAULT_SERIF)
+    sans = fonts.css_stack(options.font_sans, fonts.DEFAULT_SANS)
     return page.page_css(options) + (
         f"html, body {{ font-family: {serif}; }}\n"
         f"h1, h2, h3, h4, h5, h6, figcaption, .subtitle, .byline, em, strong, .book-title {{ font-family: {sans}; }}\n"

@@ -38,7 +38,8 @@ _OTHER_NEWLINE = re.compile(r"\s*\n\s*")
 # Not after an opening mark: 《“ must stay together (a break there would end the line with 《).
 _BREAK_BEFORE_QUOTE = re.compile(f"(?<=[{_WIDE}])(?<![{re.escape(NO_LINE_END)}])([“‘])")
 _BREAK_AFTER_QUOTE = re.compile(f"([”’])(?=[{_WIDE}])(?![{re.escape(NO_LINE_START)}])")
-_NO_START_RE = re.compile(f"(?<=[^\\s{WJ}])([{re.escape(NO_LINE_START)}])")
+# After anything but the start of the text, a space included: "a ·" must not break before the dot.
+_NO_START_RE = re.compile(f"(?<=[^{WJ}])([{re.escape(NO_LINE_START)}])")
 _NO_END_RE = re.compile(f"([{re.escape(NO_LINE_END)}])(?=[^\\s{WJ}])")
 # Han next to a Latin letter or digit (either order), for the optional ¼-em spacing.
 _LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%+\-/:']*[A-Za-z0-9%]|[A-Za-z0-9]")

@@ -57,3 +57,56 @@ def check_families(*families: str) -> None:
 def css_family(name: str) -> str:
     """A family name quoted for CSS."""
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def css_stack(chosen: str | None, default: str) -> str:
+    """``font-family`` value: the chosen face, then the default CJK face."""
+    if not chosen or chosen.lower() == default.lower():
+        return css_family(default)
+    return f"{css_family(chosen)}, {css_family(default)}"
+
+
+# --------------------------------------------------------------------------- batch speed
+
+_FONT_FILES: dict[int, tuple[object, bytes]] = {}
+_file_cache_installed = False
+
+
+def install_font_file_cache() -> None:
+    """Read each font file's bytes once per process instead of once per document.
+
+    For every face a document uses, WeasyPrint copies the whole font file out of HarfBuzz
+    (``Font.__init__``: some 20 MB for a Noto CJK collection) before subsetting it. The faces
+    come from Pango, which keeps them for the life of the shared font configuration, so the
+    bytes are kept with them: the second article of a batch no longer pays for the copies.
+    """
+    global _file_cache_installed
+    if _file_cache_installed:
+        return
+    from weasyprint.pdf import fonts as pdf_fonts
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    read_blob = pdf_fonts.get_hb_object_data
+    source_face = pdf_fonts.get_pango_font_hb_face
+    sources: dict[int, object] = {}
+
+    def key(face: object) -> int:
+        return int(ffi.cast("uintptr_t", face))
+
+    def pango_face(pango_font: object) -> object:
+        face = source_face(pango_font)
+        # Hold a reference: a face address known here is never reused for another face.
+        sources.setdefault(key(face), harfbuzz.hb_face_reference(face))
+        return face
+
+    def face_bytes(hb_object: object, ot_color: object = None, glyph: object = None) -> object:
+        if ot_color is not None or key(hb_object) not in sources:
+            return read_blob(hb_object, ot_color, glyph)
+        cached = _FONT_FILES.get(key(hb_object))
+        if cached is None:
+            cached = _FONT_FILES[key(hb_object)] = (sources[key(hb_object)], read_blob(hb_object))
+        return cached[1]
+
+    pdf_fonts.get_pango_font_hb_face = pango_face
+    pdf_fonts.get_hb_object_data = face_bytes
+    _file_cache_installed = True

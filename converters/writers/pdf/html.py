@@ -11,6 +11,7 @@ import base64
 import html
 import itertools
 import math
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,6 +42,7 @@ from converters.tree import (
 )
 from converters.writers.pdf import cjk
 
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 LABEL_SPACE = "\u00a0"  # 图 1: a space that never breaks the label apart
 
 
@@ -124,6 +126,10 @@ def strong(node: Strong, r: Renderer) -> str:
 
 
 def link(node: Link, r: Renderer) -> str:
+    # Only links that lead somewhere from a PDF: a relative or fragment link would point into
+    # the machine that made the file (or to an anchor that does not exist): keep its text.
+    if urllib.parse.urlsplit(node.url).scheme.lower() not in LINK_SCHEMES:
+        return r.inlines(node.children)
     title = f' title="{attr(node.title)}"' if node.title else ""
     return f'<a href="{attr(node.url)}"{title}>{r.inlines(node.children)}</a>'
 
@@ -316,7 +322,8 @@ def title_block(meta: Meta, r: Renderer, *, tag: str = "h1") -> str:
     ]
     items = [f'<span class="fact">{r.text(f)}</span>' for f in facts if f]
     if items:
-        parts.append('<p class="byline">' + '<span class="dot"> · </span>'.join(items) + "</p>")
+        # A no-break space before the dot: a line may break after a separator, never before one.
+        parts.append('<p class="byline">' + '<span class="dot">\u00a0· </span>'.join(items) + "</p>")
     return f'<header class="title-block">{"".join(parts)}</header>' if parts else ""
 
 

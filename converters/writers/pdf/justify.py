@@ -152,7 +152,28 @@ def justify_line(context: Any, line: Any, extra_width: float) -> None:
         _original["justify_line"](context, line, extra_width)
         return
     step = extra_width / total
-    _apply(context, line, step, 0.0, leaves[0], leaves[-1])
+    # Pango rounds each spacing to its units and may not space every character we counted, so
+    # the first pass can fall a little short; measure what it added and redo it once, scaled.
+    saved = _snapshot(line)
+    added = _apply(context, line, step, 0.0, leaves[0], leaves[-1])
+    if added > 0 and abs(added - extra_width) > 0.05:
+        _restore(saved)
+        _apply(context, line, step * extra_width / added, 0.0, leaves[0], leaves[-1])
+
+
+def _snapshot(box: Any) -> list[tuple[Any, float, float, Any]]:
+    """Position, width and layout of ``box`` and everything in it, to undo a pass."""
+    out = [(box, box.position_x, box.width, getattr(box, "pango_layout", None))]
+    for child in getattr(box, "children", ()):
+        out.extend(_snapshot(child))
+    return out
+
+
+def _restore(saved: list[tuple[Any, float, float, Any]]) -> None:
+    for box, x, width, layout in saved:
+        box.position_x, box.width = x, width
+        if layout is not None:
+            box.pango_layout = layout
 
 
 def _apply(context: Any, box: Any, step: float, x_advance: float, first: Any, last: Any) -> float:
