@@ -6,18 +6,25 @@ so a batch reuses loaded modules, fonts and templates across articles.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from converters import registry
 from converters.context import Context, Options
 from converters.errors import Diagnostic, InputError, PressroomError, UsageError
 from converters.output import write_atomic
-from converters.tree import Book, Document, Meta
+from converters.tree import Book, Document, Figure, Image, Link, Meta, Text
 
-#: Inputs above this size are refused before reading: no news article is this large.
-MAX_INPUT_BYTES = 200 * 1024 * 1024
+#: Inputs above this size are refused before reading: no news article is this large (a saved
+#: page with inline images, or a DOCX full of photos, stays well below it).
+MAX_INPUT_BYTES = 32 * 1024 * 1024
+
+#: Deeper trees are refused: real articles nest a few levels, and every writer recurses.
+MAX_TREE_DEPTH = 100
 
 STDIO = "-"
 
@@ -62,10 +69,121 @@ def read(source: str | Path | bytes, fmt: str | None = None, ctx: Context | None
             ctx.base_dir = ctx.base_dir or path.resolve().parent
             ctx.source_name = ctx.source_name or str(path)
     reader = registry.get_reader(name)
-    doc = reader(data, ctx)
+    try:
+        doc = reader(data, ctx)
+    except RecursionError:
+        raise InputError("the document is nested too deeply to read", code="too-deep", where=ctx.source_name) from None
     if not isinstance(doc, Document):
         raise PressroomError(f"the {name} reader returned {type(doc).__name__}, not a Document")
-    return doc
+    return sanitise(doc, ctx)
+
+
+# --------------------------------------------------------------------------- one safety policy
+
+#: Characters XML 1.0 forbids (every writer but Markdown emits XML) and lone UTF-16 surrogates
+#: (JSON ``"\ud800"`` escapes), which no UTF-8 output can encode.
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: Browsers ignore ASCII whitespace and controls inside a URL's scheme ("java\tscript:").
+_URL_NOISE = re.compile("[\x00-\x20\x7f]+")
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:", "livescript:", "data:text/html", "data:application/")
+
+
+def is_script_url(url: str) -> bool:
+    """True for URLs that run code when followed (``javascript:``, ``vbscript:``, HTML ``data:``)."""
+    return _URL_NOISE.sub("", url).lower().startswith(_SCRIPT_SCHEMES)
+
+
+def tree_depth(doc: Document) -> int:
+    """How deeply the document's nodes nest (iterative, so any depth can be measured)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(b, 1) for b in doc.blocks]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        for f in dataclasses.fields(node):  # type: ignore[arg-type]
+            value = getattr(node, f.name)
+            children = value if isinstance(value, tuple) else (value,)
+            stack.extend((c, depth + 1) for c in children if dataclasses.is_dataclass(c))
+    return deepest
+
+
+class _Sanitiser:
+    """Rebuilds a tree without forbidden characters or script links, counting what it dropped."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+        self.links = 0
+        self.images = 0
+
+    def text(self, value: str) -> str:
+        cleaned, count = _FORBIDDEN_CHARS.subn("", value)
+        self.chars += count
+        return cleaned
+
+    def node(self, node: Any) -> Any:
+        if isinstance(node, str):
+            return self.text(node)
+        if isinstance(node, tuple):
+            return self.sequence(node)
+        if isinstance(node, Figure) and node.image is not None and is_script_url(node.image.src):
+            self.images += 1
+            return Figure(None, self.sequence(node.caption), node.number)
+        if not dataclasses.is_dataclass(node) or isinstance(node, type):
+            return node
+        changes = {f.name: self.node(getattr(node, f.name)) for f in dataclasses.fields(node)}
+        if all(value is getattr(node, name) for name, value in changes.items()):
+            return node  # untouched: keep the reader's object (and skip the copy)
+        return dataclasses.replace(node, **changes)
+
+    def sequence(self, items: tuple[Any, ...]) -> tuple[Any, ...]:
+        out: list[Any] = []
+        for item in items:
+            if isinstance(item, Link) and is_script_url(item.url):
+                self.links += 1  # keep the words, drop the link
+                out.extend(self.sequence(item.children))
+            elif isinstance(item, Image) and is_script_url(item.src):
+                self.images += 1
+            else:
+                new = self.node(item)
+                if not (isinstance(new, Text) and not new.text):  # a run of nothing but forbidden characters
+                    out.append(new)
+        if len(out) == len(items) and all(a is b for a, b in zip(out, items, strict=True)):
+            return items
+        merged: list[Any] = []
+        for item in out:  # an unwrapped link's text joins its neighbours, as in a normalised tree
+            if isinstance(item, Text) and merged and isinstance(merged[-1], Text):
+                merged[-1] = Text(merged[-1].text + item.text)
+            else:
+                merged.append(item)
+        return tuple(merged)
+
+
+def sanitise(doc: Document, ctx: Context) -> Document:
+    """The safety policy every reader's tree goes through, whatever its source format.
+
+    Drops characters XML forbids and lone surrogates, turns script links into plain text and
+    removes script images, with a warning for each kind; refuses absurdly deep trees.
+    """
+    depth = tree_depth(doc)
+    if depth > MAX_TREE_DEPTH:
+        raise InputError(
+            f"the document nests {depth} levels deep; the limit is {MAX_TREE_DEPTH}",
+            code="too-deep",
+            where=ctx.source_name,
+        )
+    cleaner = _Sanitiser()
+    meta = cleaner.node(doc.meta)
+    if meta.url and is_script_url(meta.url):
+        cleaner.links += 1
+        meta = dataclasses.replace(meta, url=None)
+    blocks = cleaner.sequence(doc.blocks)
+    if cleaner.chars:
+        ctx.warn("control-characters", f"removed {cleaner.chars} control character(s) or lone surrogate(s) XML forbids")
+    if cleaner.links:
+        ctx.warn("script-link", f"dropped {cleaner.links} javascript:/vbscript: link(s); their text is kept")
+    if cleaner.images:
+        ctx.warn("script-image", f"dropped {cleaner.images} image(s) with a script URL")
+    return doc if meta is doc.meta and blocks is doc.blocks else Document(meta=meta, blocks=blocks)
 
 
 def render(tree: Document | Book, fmt: str, ctx: Context | None = None) -> bytes:
