@@ -199,18 +199,21 @@ def render(tree: Document | Book, fmt: str, ctx: Context | None = None) -> bytes
 
 def output_format(output: str | Path, explicit: str | None) -> str:
     """The writer to use: ``--to`` if given, else the output extension."""
+    known = ", ".join(sorted(registry.writers()))
     if explicit:
-        return registry.canonical(explicit)
+        fmt = registry.canonical(explicit)
+        if fmt not in registry.writers():
+            raise UsageError(f"unknown output format {fmt!r}; known output formats: {known}", code="unknown-format")
+        return fmt
     if str(output) == STDIO:
         raise UsageError("writing to standard output needs --to FORMAT", code="no-output-format")
-    fmt = registry.format_for_path(output)
-    if fmt is None or fmt not in registry.writers():
-        known = ", ".join(sorted(registry.writers()))
+    found = registry.format_for_path(output)
+    if found is None or found not in registry.writers():
         raise UsageError(
             f"cannot tell the output format from {str(output)!r}; use --to (one of {known})",
             code="no-output-format",
         )
-    return fmt
+    return found
 
 
 def make_book(docs: Sequence[Document], options: Options) -> Book:
