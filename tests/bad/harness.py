@@ -106,16 +106,19 @@ def run_cli(args: list[str], workdir: Path, stdin: bytes | None = None) -> Run:
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONHASHSEED": "0",
     }
-    proc = subprocess.run(
-        [sys.executable, str(GUARD), str(log), "--", *args],
-        cwd=workdir,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        timeout=TIMEOUT_S,
-        preexec_fn=_limit_memory,
-        check=False,
-    )
+    try:
+        proc = subprocess.run(
+            [sys.executable, str(GUARD), str(log), "--", *args],
+            cwd=workdir,
+            env=env,
+            input=stdin,
+            capture_output=True,
+            timeout=TIMEOUT_S,
+            preexec_fn=_limit_memory,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"hang guard: still running after {TIMEOUT_S} s: pressroom {' '.join(args)}") from None
     run = Run(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
     if log.exists():
         for line in log.read_text(encoding="utf-8").splitlines():
