@@ -165,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PressroomError as exc:
         print(f"pressroom: error: {exc}", file=sys.stderr)
         return 1
+    except MemoryError:
+        # Not a bug to show as a traceback: the input needs more memory than this machine allows.
+        print("pressroom: error: out of memory; the input is too large or too complex to convert", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("pressroom: interrupted", file=sys.stderr)
         return 130

@@ -24,26 +24,39 @@ from converters.tree import Book, Document, Figure, Image, Link, Meta, Text
 MAX_INPUT_BYTES = 32 * 1024 * 1024
 
 #: Deeper trees are refused: real articles nest a few levels, and every writer recurses.
-MAX_TREE_DEPTH = 100
+MAX_TREE_DEPTH = 50
 
 STDIO = "-"
 
 
+def _too_large(size: int, where: str) -> InputError:
+    return InputError(
+        f"the file is {size / 2**20:.1f} MiB, over the limit of {MAX_INPUT_BYTES // 2**20} MiB",
+        code="input-too-large",
+        where=where,
+    )
+
+
 def _read_bytes(source: str | Path) -> bytes:
     if str(source) == STDIO:
-        return sys.stdin.buffer.read()
+        data: bytes = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        if len(data) > MAX_INPUT_BYTES:
+            raise _too_large(len(data), "standard input")
+        return data
     path = Path(source)
     try:
         if path.is_dir():
             raise InputError("is a folder, not a file", code="not-a-file", where=str(path))
+        if path.exists() and not path.is_file():  # /dev/zero, a FIFO: reading would never end
+            raise InputError("is a device or pipe, not a regular file", code="not-a-file", where=str(path))
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:
-            raise InputError(
-                f"the file is {size // 2**20} MiB; the limit is {MAX_INPUT_BYTES // 2**20} MiB",
-                code="input-too-large",
-                where=str(path),
-            )
-        return path.read_bytes()
+            raise _too_large(size, str(path))
+        with path.open("rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)  # bounded even if the file grows meanwhile
+        if len(data) > MAX_INPUT_BYTES:
+            raise _too_large(len(data), str(path))
+        return data
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", code="unreadable", where=str(path)) from None
 
@@ -68,6 +81,8 @@ def read(source: str | Path | bytes, fmt: str | None = None, ctx: Context | None
             path = Path(source)
             ctx.base_dir = ctx.base_dir or path.resolve().parent
             ctx.source_name = ctx.source_name or str(path)
+        else:
+            ctx.source_name = ctx.source_name or "standard input"
     reader = registry.get_reader(name)
     try:
         doc = reader(data, ctx)
@@ -193,7 +208,11 @@ def render(tree: Document | Book, fmt: str, ctx: Context | None = None) -> bytes
     if isinstance(tree, Book) and name not in registry.BOOK_WRITERS:
         books = ", ".join(sorted(registry.BOOK_WRITERS))
         raise UsageError(f"several articles make one file only as {books}; got {name}", code="no-book-writer")
-    out = registry.get_writer(name)(tree, ctx)
+    writer = registry.get_writer(name)
+    try:
+        out = writer(tree, ctx)
+    except RecursionError:
+        raise InputError(f"the document is nested too deeply to write as {name}", code="too-deep") from None
     return out.encode("utf-8") if isinstance(out, str) else bytes(out)
 
 
@@ -264,5 +283,10 @@ def convert(
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        write_atomic(Path(output), data)
+        try:
+            write_atomic(Path(output), data)
+        except OSError as exc:
+            raise PressroomError(
+                f"cannot write the output: {exc.strerror or exc}", code="unwritable", where=str(output)
+            ) from None
     return diagnostics

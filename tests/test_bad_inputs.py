@@ -193,3 +193,37 @@ def test_generated_bomb_is_what_it_claims() -> None:
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) < 2 * 1024 * 1024
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (30_000, 30_000)
+
+
+def _one_clear_error(run: Run, name: str, problem: str) -> None:
+    assert "Traceback" not in run.stderr, run.stderr
+    assert run.returncode == 1, run.stderr
+    assert len(run.error_lines) == 1 and name in run.error_lines[0], run.stderr
+    assert re.search(problem, run.error_lines[0], re.I), run.stderr
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "fifo"])
+def test_device_or_pipe_as_input_is_refused(device: str, tmp_path: Path) -> None:
+    """Reading /dev/zero or a FIFO would never end: refused before reading."""
+    import os
+
+    if device == "fifo":
+        device = str(tmp_path / "pipe.txt")
+        os.mkfifo(device)
+    run = run_cli(["convert", device, "-o", str(tmp_path / "out.json"), "--from", "text"], tmp_path)
+    _one_clear_error(run, Path(device).name, r"device or pipe")
+
+
+def test_unwritable_output_is_one_clear_error(tmp_path: Path) -> None:
+    src = tmp_path / "article.json"
+    src.write_bytes((Path(__file__).parent / "fixtures" / "canonical.json").read_bytes())
+    run = run_cli(["convert", str(src), "-o", "/proc/pressroom-no-such-dir/out.json"], tmp_path)
+    _one_clear_error(run, "out.json", r"cannot write")
+
+
+def test_standard_input_over_the_limit_is_refused(tmp_path: Path) -> None:
+    """Standard input has no size to check first: it is read up to the limit and refused past it."""
+    data = generate.big_dump(pipeline.MAX_INPUT_BYTES + 1024)
+    run = run_cli(["convert", "-", "--from", "text", "-o", str(tmp_path / "out.json")], tmp_path, stdin=data)
+    _one_clear_error(run, "standard input", r"limit")
+    assert not (tmp_path / "out.json").exists()
