@@ -23,7 +23,17 @@ from tests.bad.harness import EXTENSION, Run, importable, output_text, run_cli, 
 
 #: Catalogue runs that fail because of a defect in a module owned elsewhere, keyed by
 #: (case, reader, writer); "*" matches any. Each reason names the module and the defect.
-XFAILS: dict[tuple[str, str, str], str] = {}
+XFAILS: dict[tuple[str, str, str], str] = {
+    ("script-handlers-js-links-html", "html", "*"): (
+        "converters/readers/html drops <script>, on* handlers and javascript: links silently; "
+        "issue 8 asks for a warning on stderr when dangerous parts are dropped"
+    ),
+    ("html-million-elements", "html", "*"): (
+        "converters/readers/html needs over 10 s of CPU for 1 000 000 elements (content.best_candidate "
+        "calls _own_text on every element; dom.strip_unsafe and content.drop_boilerplate walk the tree "
+        "again): needs one pass or an element-count limit with a clear error"
+    ),
+}
 
 #: Outputs bigger than this mean something was expanded that should not have been.
 MAX_OUTPUT_BYTES = 20 * 1024 * 1024
