@@ -28,6 +28,10 @@ XFAILS: dict[tuple[str, str, str], str] = {
         "converters/readers/html drops <script>, on* handlers and javascript: links silently; "
         "issue 8 asks for a warning on stderr when dangerous parts are dropped"
     ),
+    ("control-char-references-html", "html", "*"): (
+        "converters/readers/html/dom.py remove() sets .tail to text holding control characters that "
+        "numeric references (&#1;) decode to; lxml raises ValueError and the CLI prints a traceback"
+    ),
     ("html-million-elements", "html", "*"): (
         "converters/readers/html needs over 10 s of CPU for 1 000 000 elements (content.best_candidate "
         "calls _own_text on every element; dom.strip_unsafe and content.drop_boilerplate walk the tree "

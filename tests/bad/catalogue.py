@@ -153,6 +153,21 @@ CASES: list[Case] = [
     Case("control-chars-text", committed("control_chars.txt"), ("text", "markdown"), "ok", forbidden=XML_FORBIDDEN),
     Case("control-chars-html", committed("control_chars.html"), ("html",), "ok", forbidden=XML_FORBIDDEN),
     Case(
+        "control-char-references-html",
+        committed("control_char_refs.html"),
+        ("html",),
+        "ok",
+        forbidden=XML_FORBIDDEN,
+    ),
+    # Found by fuzz/fuzz_html.py: raw control characters in the tail of an element the reader removes.
+    Case(
+        "fuzz-html-control-after-removed-element",
+        committed("fuzz_html_control_after_removed.html"),
+        ("html",),
+        "either",
+        forbidden=XML_FORBIDDEN,
+    ),
+    Case(
         "control-chars-json",
         committed("control_chars.json"),
         ("json",),
