@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import converters.cleaners
@@ -56,7 +56,9 @@ _ATTRS = st.sampled_from([
     'property="og:title" content="标题"', 'alt="图"', 'srcset="a.png 2x"', 'datetime="2020-04-29"', "hidden",
     'lang="zh"', 'dir="rtl"', "x=\"\x00\"",
 ])  # fmt: skip
-_entities = st.sampled_from(["&amp;", "&lt;", "&nbsp;", "&#0;", "&#xD800;", "&#1114112;", "&#x1F600;", "&lol;", "&"])
+_entities = st.sampled_from(
+    ["&amp;", "&lt;", "&nbsp;", "&#0;", "&#1;", "&#x1b;", "&#xc;", "&#xD800;", "&#1114112;", "&#x1F600;", "&lol;", "&"]
+)
 
 
 def _element(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -114,15 +116,35 @@ def _read_only_pressroom_errors(name: str, data: bytes) -> Document | None:
     return doc
 
 
-@pytest.mark.parametrize("name", TEXT_READERS)
+#: Property failures that belong to a reader owned elsewhere: reader -> the defect. Each has an
+#: ``@example`` below that reproduces it, so the expected failure is deterministic.
+READER_DEFECTS = {
+    "html": (
+        "converters/readers/html/dom.py remove(): a control character from a numeric reference (&#1;) in "
+        "the tail of a removed element makes lxml raise ValueError"
+    ),
+}
+CONTROL_REF_PAGE = '<p><p style="display:none"></p>&#1;'
+
+
+def _readers(names: list[str]) -> list[object]:
+    return [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=READER_DEFECTS[n])) if n in READER_DEFECTS else n
+        for n in names
+    ]
+
+
+@pytest.mark.parametrize("name", _readers(TEXT_READERS))
 @given(data=any_bytes)
+@example(data=CONTROL_REF_PAGE.encode())
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_text_readers_raise_only_pressroom_errors(name: str, data: bytes) -> None:
     _read_only_pressroom_errors(name, data)
 
 
-@pytest.mark.parametrize("name", ["html", "text", "markdown"])
+@pytest.mark.parametrize("name", _readers(["html", "text", "markdown"]))
 @given(page=html_pages)
+@example(page=CONTROL_REF_PAGE)
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_readers_on_arbitrary_html(name: str, page: str) -> None:
     _read_only_pressroom_errors(name, page.encode("utf-8"))
@@ -197,8 +219,11 @@ def test_cleaners_are_idempotent(cleaner: Callable[[Document], Document], doc: D
 def test_cleaners_are_idempotent_on_reader_trees(
     cleaner: Callable[[Document], Document], reader: str, data: str
 ) -> None:
-    doc = _read_only_pressroom_errors(reader, data.encode("utf-8"))
-    if doc is None:
+    if not importable("reader", reader):
+        pytest.skip(f"the {reader} reader is not on this branch yet")
+    try:
+        doc = registry.get_reader(reader)(data.encode("utf-8"), Context(base_dir=_BASE))
+    except Exception:  # a reader's own failures are the reader tests' business
         return
     once = cleaner(doc)
     assert cleaner(once) == once
@@ -221,7 +246,7 @@ def _writer_test(writer: str) -> Callable[[], None]:
         ctx = Context(base_dir=_BASE, source_name="fuzz")
         try:
             doc = pipeline.read(data.encode("utf-8"), reader, ctx)
-        except PressroomError:
+        except Exception:  # a reader's own failures are the reader tests' business
             return
         out = pipeline.render(doc, writer, Context(base_dir=_BASE, source_name="fuzz"))
         assert out, f"the {writer} writer produced nothing"
