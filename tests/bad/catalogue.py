@@ -91,17 +91,6 @@ def with_css(name: str) -> Maker:
     return make
 
 
-_BOMB: bytes | None = None
-
-
-def bomb() -> bytes:
-    """The 30 000 x 30 000 PNG (made once a process: about a second of zlib)."""
-    global _BOMB
-    if _BOMB is None:
-        _BOMB = generate.bomb_png()
-    return _BOMB
-
-
 def _bomb_article(ext: str) -> bytes:
     if ext == "html":
         body = "<figure><img src='bomb.png' alt='炸弹'><figcaption>三万乘三万像素</figcaption></figure>"
@@ -134,6 +123,21 @@ CASES: list[Case] = [
     ),
     Case("pdf-as-article", generated("paper.txt", generate.minimal_pdf), ALL_READERS, "error", r"PDF"),
     Case("zip-as-article", generated("archive.txt", generate.small_zip), ALL_READERS, "error", r"ZIP"),
+    Case(
+        "docx-external-entity",
+        generated("xxe.docx", generate.docx_external_entity),
+        ("docx",),
+        "either",
+        forbidden=LEAKS,
+    ),
+    Case(
+        "docx-billion-laughs",
+        generated("laughs.docx", generate.docx_billion_laughs),
+        ("docx",),
+        "either",
+        forbidden=("lollollollollol",),
+    ),
+    Case("docx-zip-bomb-1gib", generated("bomb.docx", generate.docx_zip_bomb), ("docx",), "either"),
     Case("zip-as-docx", generated("archive.docx", generate.small_zip), ("docx",), "error"),
     Case("nul-bytes", committed("nul_bytes.txt"), ALL_READERS, "either", r"NUL|binary", forbidden=("\x00",)),
     Case("nul-bytes-after-8k", committed("nul_late.txt"), TEXT_READERS, "either", r"NUL|binary", forbidden=("\x00",)),
@@ -241,7 +245,7 @@ CASES: list[Case] = [
     Case("css-import-remote-local-md", with_css("article_for_css.md"), ("markdown",), "ok", forbidden=LEAKS),
     Case(
         "decompression-bomb-png-html",
-        generated("bomb.html", lambda: _bomb_article("html"), ("bomb.png", bomb)),
+        generated("bomb.html", lambda: _bomb_article("html"), ("bomb.png", generate.bomb_png)),
         ("html",),
         "ok",
         warning=r"large|pixels|bomb",
@@ -249,7 +253,7 @@ CASES: list[Case] = [
     ),
     Case(
         "decompression-bomb-png-md",
-        generated("bomb.md", lambda: _bomb_article("md"), ("bomb.png", bomb)),
+        generated("bomb.md", lambda: _bomb_article("md"), ("bomb.png", generate.bomb_png)),
         ("markdown",),
         "ok",
         warning=r"large|pixels|bomb",
@@ -257,7 +261,7 @@ CASES: list[Case] = [
     ),
     Case(
         "decompression-bomb-png-json",
-        generated("bomb.json", lambda: _bomb_article("json"), ("bomb.png", bomb)),
+        generated("bomb.json", lambda: _bomb_article("json"), ("bomb.png", generate.bomb_png)),
         ("json",),
         "ok",
         warning=r"large|pixels|bomb",

@@ -10,12 +10,14 @@ import io
 import struct
 import zipfile
 import zlib
+from functools import cache
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
+@cache
 def bomb_png(width: int = 30_000, height: int = 30_000) -> bytes:
     """A valid 8-bit greyscale PNG of ``width`` x ``height`` zero pixels (900 MB decoded)."""
     row = b"\x00" * (width + 1)  # filter byte + one byte a pixel
@@ -105,3 +107,70 @@ def deep_markdown(depth: int = 10_000) -> bytes:
         "结尾段落。\n",
     ]
     return "".join(parts).encode()
+
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="word/document.xml"/></Relationships>'
+)
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _docx(document_xml: bytes, filler: int = 0) -> bytes:
+    """A minimal DOCX around ``document_xml``; with ``filler``, that many spaces are streamed into it."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        zf.writestr("_rels/.rels", _ROOT_RELS)
+        if not filler:
+            zf.writestr("word/document.xml", document_xml)
+        else:
+            head, _, tail = document_xml.partition(b"FILLER")
+            with zf.open("word/document.xml", "w", force_zip64=True) as part:
+                part.write(head)
+                chunk = b" " * (1 << 22)
+                for _ in range(filler // len(chunk)):
+                    part.write(chunk)
+                part.write(tail)
+    return buf.getvalue()
+
+
+def _body(paragraphs: str, doctype: str = "") -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{doctype}'
+        f'<w:document xmlns:w="{_W}"><w:body>{paragraphs}</w:body></w:document>'
+    ).encode()
+
+
+def docx_external_entity() -> bytes:
+    """A DOCX whose document.xml declares entities reading /etc/passwd and a remote URL."""
+    doctype = (
+        '<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">'
+        '<!ENTITY rem SYSTEM "http://xxe.example.invalid/x">]>'
+    )
+    return _docx(_body("<w:p><w:r><w:t>甲&xxe;乙&rem;丙</w:t></w:r></w:p>", doctype))
+
+
+def docx_billion_laughs() -> bytes:
+    """A DOCX whose document.xml expands one entity to a billion ``lol``."""
+    ents = ['<!ENTITY lol "lol">'] + [
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
+    ]
+    doctype = "<!DOCTYPE w:document [" + "".join(ents) + "]>"
+    return _docx(_body("<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>", doctype))
+
+
+@cache
+def docx_zip_bomb(size: int = 1 << 30) -> bytes:
+    """A DOCX whose document.xml inflates to ``size`` bytes (1 GiB of spaces) from about 1 MB."""
+    return _docx(_body("<w:p><w:r><w:t>正文FILLER结尾</w:t></w:r></w:p>"), filler=size)
