@@ -32,6 +32,19 @@ XFAILS: dict[tuple[str, str, str], str] = {
         "converters/readers/html/dom.py remove() sets .tail to text holding control characters that "
         "numeric references (&#1;) decode to; lxml raises ValueError and the CLI prints a traceback"
     ),
+    ("script-handlers-js-links-md", "markdown", "*"): (
+        "converters/readers/markdown keeps javascript: links as literal text '[x](javascript:...)' "
+        "(markdown-it's validateLink refuses to parse them, so they never become Link nodes the pipeline "
+        "can drop) and keeps the body of a raw <script> block as paragraph text"
+    ),
+    ("docx-billion-laughs", "docx", "*"): (
+        "converters/readers/docx refuses the entity bomb correctly but raises InputError without "
+        "where=ctx.source_name, so the error line does not name the file"
+    ),
+    ("docx-zip-bomb-1gib", "docx", "*"): (
+        "converters/readers/docx refuses the 1 GiB part correctly but raises InputError without "
+        "where=ctx.source_name, so the error line does not name the file"
+    ),
     ("html-million-elements", "html", "*"): (
         "converters/readers/html needs over 10 s of CPU for 1 000 000 elements (content.best_candidate "
         "calls _own_text on every element; dom.strip_unsafe and content.drop_boilerplate walk the tree "
@@ -101,10 +114,11 @@ def assert_no_active_content(path: Path, fmt: str) -> None:
         raw = path.read_bytes()
         for marker in (b"/JavaScript", b"/JS ", b"/JS(", b"/Launch", b"/SubmitForm"):
             assert marker not in raw, f"PDF action {marker!r}"
+        assert not re.search(rb"/URI\s*\(\s*(javascript|vbscript|data)", raw, re.I), "a script link in the PDF"
     elif fmt == "markdown":
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"\]\(\s*<?\s*(javascript|vbscript):", text, re.I), "a script link in Markdown"
-        assert not re.search(r"<\s*script", text, re.I), "raw <script> in Markdown"
+        assert not re.search(r"(?<!\\)<\s*script", text, re.I), "raw <script> in Markdown"
 
 
 def check_run(case: Case, reader: str, run: Run, src: Path, out: Path, allowed: tuple[Path, ...]) -> None:
@@ -138,7 +152,8 @@ def check_run(case: Case, reader: str, run: Run, src: Path, out: Path, allowed: 
         assert needle not in text, f"{needle!r} reached the {fmt} output"
     assert_no_active_content(out, fmt)
     if case.warning and (case.warn_writers is None or fmt in case.warn_writers):
-        warnings = [line for line in run.stderr.splitlines() if "warning:" in line]
+        # Only the message counts: the file's own name (script.html) must not satisfy the check.
+        warnings = [line.partition("warning:")[2] for line in run.stderr.splitlines() if "warning:" in line]
         assert any(re.search(case.warning, w, re.I) for w in warnings), f"no warning matching {case.warning!r}"
 
 

@@ -44,11 +44,15 @@ SYSTEM_READ_ROOTS = (
     Path("/usr/share/zoneinfo"),
     Path("/usr/share/mime"),
     Path("/etc/fonts"),
+    Path("/etc/mime.types"),  # the standard library's mimetypes table
     Path("/var/cache/fontconfig"),
     Path("/dev/urandom"),
     Path("/dev/null"),
     Path("/proc/self"),
 )
+
+#: Places anyone may write to without leaving anything behind.
+SYSTEM_WRITE_SINKS = frozenset({"/dev/null"})
 
 
 @cache
@@ -145,7 +149,7 @@ def stray_files(run: Run, allowed: tuple[Path, ...]) -> list[str]:
     allowed = tuple(p.resolve() for p in allowed)
     stray = []
     for path, writing in run.opened:
-        if _under(path, allowed):
+        if _under(path, allowed) or path in SYSTEM_WRITE_SINKS:
             continue
         if not writing and _under(path, SYSTEM_READ_ROOTS):
             continue
@@ -182,6 +186,6 @@ def output_text(path: Path, fmt: str) -> str:
     if fmt == "pdf":
         assert data.startswith(b"%PDF-")
         out = subprocess.run(["pdftotext", "-q", str(path), "-"], capture_output=True, timeout=60, check=True)
-        raw = data.decode("latin-1")
-        return out.stdout.decode("utf-8", "replace") + "\n" + raw
+        # pdftotext ends every page with a form feed; link targets are checked on the raw file.
+        return out.stdout.decode("utf-8", "replace").replace("\f", "\n")
     raise AssertionError(f"no checker for {fmt}")
