@@ -39,7 +39,9 @@ accept: setup
 clean:
 	rm -rf build .pytest_cache .mypy_cache
 
+# Scores Pressroom and its peers (trafilatura, GNE: the optional `eval` group) on ../shared/corpus.
 eval: setup
+	$(PY) -m pip install -q -e '.[eval]'
 	$(PY) scripts/evaluate.py
 
 # Coverage-guided fuzzing of every reader (atheris/libFuzzer), FUZZ_SECONDS each (not run by CI).
