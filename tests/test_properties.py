@@ -156,7 +156,7 @@ def _zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        for name, data in members:
+        for name, data in dict(members).items():  # one entry a name, as a real package has
             zf.writestr(name, data)
     return buf.getvalue()
 
