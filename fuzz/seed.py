@@ -33,9 +33,26 @@ def seeds(reader: str) -> list[Path]:
     return picked
 
 
+def docx_seeds() -> list[bytes]:
+    """Real DOCX packages: the canonical fixture through the DOCX writer (when it is installed)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from converters import pipeline
+        from converters.context import Context
+
+        doc = pipeline.read(ROOT / "tests" / "fixtures" / "canonical.json")
+        return [pipeline.render(doc, "docx", Context(base_dir=ROOT / "tests" / "fixtures"))]
+    except Exception as exc:  # a seed is a bonus: fuzz from the other seeds without it
+        print(f"no DOCX seed from the writer: {exc}", file=sys.stderr)
+        return []
+
+
 def main() -> None:
     reader, corpus = sys.argv[1], Path(sys.argv[2])
     corpus.mkdir(parents=True, exist_ok=True)
+    if reader == "docx":
+        for data in docx_seeds():
+            (corpus / f"seed-{hashlib.sha1(data).hexdigest()[:16]}").write_bytes(data)
     for path in seeds(reader):
         data = path.read_bytes()
         if len(data) <= 64 * 1024:
