@@ -7,8 +7,10 @@ so a batch reuses loaded modules, fonts and templates across articles.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import sys
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -269,12 +271,19 @@ def convert(
                 raise UsageError(f"the output {output} is also an input; choose another name", code="output-is-input")
     diagnostics: list[Diagnostic] = []
     docs: list[Document] = []
-    base_dir: Path | None = None
+    dirs: list[Path] = []
+    contexts: list[Context] = []
     for source in inputs:
         ctx = Context(options=options)
         docs.append(read(source, from_format, ctx))
+        contexts.append(ctx)
+        dirs.append(ctx.base_dir or Path.cwd())
+    # A book's images resolve against the folder all its articles share.
+    base_dir = Path(os.path.commonpath(dirs)) if dirs else None
+    if base_dir is not None and len(docs) > 1:
+        docs = [_rebase_images(doc, d, base_dir, c) for doc, d, c in zip(docs, dirs, contexts, strict=True)]
+    for ctx in contexts:
         diagnostics += ctx.diagnostics
-        base_dir = base_dir or ctx.base_dir
     tree: Document | Book = docs[0] if len(docs) == 1 else make_book(docs, options)
     wctx = Context(options=options, base_dir=base_dir, source_name=str(inputs[0]) if len(inputs) == 1 else "")
     data = render(tree, fmt, wctx)
@@ -290,3 +299,49 @@ def convert(
                 f"cannot write the output: {exc.strerror or exc}", code="unwritable", where=str(output)
             ) from None
     return diagnostics
+
+
+def _local_path(src: str, folder: Path) -> Path | None:
+    """The file a local image ``src`` names, resolved from ``folder`` (``None`` for URLs)."""
+    parts = urllib.parse.urlsplit(src)
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        path = Path(urllib.parse.unquote(parts.path))
+    elif scheme and len(scheme) > 1:  # http, data...: the resource policy decides
+        return None
+    else:
+        path = Path(urllib.parse.unquote(src))
+    return (path if path.is_absolute() else folder / path).resolve()
+
+
+def _rebase_images(doc: Document, folder: Path, base: Path, ctx: Context) -> Document:
+    """``doc`` with relative image paths rewritten from ``folder`` to be relative to ``base``.
+
+    A book's base is the articles' common folder, which may hold far more than each article's
+    own folder (``/`` for ``~/a.md`` and ``/tmp/b.md``): an image that escapes its article's own
+    folder (``../../``, an absolute path) is dropped here, before the wider base could admit it.
+    """
+    own = folder.resolve()
+    dropped = 0
+
+    def rebase(node: Any) -> Any:
+        nonlocal dropped
+        if isinstance(node, Image):
+            path = _local_path(node.src, folder)
+            if path is None:
+                return node
+            if not path.is_relative_to(own):
+                dropped += 1
+                return None
+            return dataclasses.replace(node, src=path.relative_to(base.resolve()).as_posix())
+        if isinstance(node, tuple):
+            return tuple(r for r in (rebase(item) for item in node) if r is not None)
+        if dataclasses.is_dataclass(node) and not isinstance(node, (Meta, type)):
+            changes = {f.name: rebase(getattr(node, f.name)) for f in dataclasses.fields(node)}
+            return dataclasses.replace(node, **changes)
+        return node
+
+    rebased: Document = rebase(doc)
+    if dropped:
+        ctx.warn("resource-outside-folder", f"{dropped} image(s) outside the article's folder; not read")
+    return rebased

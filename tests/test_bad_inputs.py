@@ -256,3 +256,34 @@ def test_standard_input_over_the_limit_is_refused(tmp_path: Path) -> None:
     run = run_cli(["convert", "-", "--from", "text", "-o", str(tmp_path / "out.json")], tmp_path, stdin=data)
     _one_clear_error(run, "standard input", r"limit")
     assert not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize("writer", ["epub", "pdf"])
+def test_book_images_stay_inside_each_articles_folder(writer: str, tmp_path: Path) -> None:
+    """A book's articles share a wide base folder; ``../`` and absolute images must not use it to escape."""
+    if not importable("writer", writer):
+        pytest.skip(f"the {writer} writer is not on this branch yet")
+    import json
+    import shutil
+
+    _plant_secrets(tmp_path)
+    first, second, out_dir = tmp_path / "articles" / "a", tmp_path / "other", tmp_path / "out"
+    for folder in (first, second, out_dir):
+        folder.mkdir(parents=True)
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "images" / "diagram.png", first / "ok.png")
+    secret = tmp_path / "secret.png"
+    srcs = ["../../secret.png", str(secret), f"file://{secret}", "ok.png"]
+    figures = [
+        {"type": "figure", "image": {"type": "image", "src": s, "alt": "", "title": ""}, "caption": [], "number": None}
+        for s in srcs
+    ]
+    para = {"type": "paragraph", "children": [{"type": "text", "text": "正文。"}]}
+    (first / "x.json").write_text(json.dumps({"meta": {"title": "甲"}, "blocks": [para, *figures]}), encoding="utf-8")
+    (second / "y.json").write_text(json.dumps({"meta": {"title": "乙"}, "blocks": [para]}), encoding="utf-8")
+    out = out_dir / f"book.{writer}"
+    run = run_cli(["convert", str(first / "x.json"), str(second / "y.json"), "-o", str(out)], tmp_path)
+    assert "Traceback" not in run.stderr and run.returncode == 0, run.stderr
+    allowed = (first, second, out_dir, tmp_path / "tmp", tmp_path / "home")
+    assert not stray_files(run, allowed), stray_files(run, allowed)
+    assert any(path.endswith("ok.png") for path, _ in run.opened), "the image inside the folder is still used"
+    assert "outside the article's folder" in run.stderr

@@ -27,10 +27,15 @@ from tests.strategies import documents
         ("(济南新旧动能转换先行区管理委员会党群工作室)", "（济南新旧动能转换先行区管理委员会党群工作室）"),
         ("截至2020年, 全市", "截至2020年， 全市"),
         ("人工智能 (AI) 技术", "人工智能 （AI） 技术"),
+        ("口罩、护目镜......一时间", "口罩、护目镜……一时间"),
     ],
 )
 def test_restores_marks_beside_chinese(damaged: str, restored: str) -> None:
     assert restore_text(damaged) == restored
+
+
+#: Pieces that must come out exactly as they went in.
+KEPT_TOKENS = ("1.5万", "3045.6", "9:30", "100%", "1,000,000", "3:0", "19目", "Hello, world! (really?)", "//", "怎...")
 
 
 @pytest.mark.parametrize(
@@ -49,11 +54,13 @@ def test_restores_marks_beside_chinese(damaged: str, restored: str) -> None:
         "……",
         "AB角",
         "e.g. U.S.",
+        "一日三餐怎...",
+        "wait......",
     ],
 )
 def test_keeps_numbers_latin_and_typos(kept: str) -> None:
     out = restore_text(kept)
-    for token in ("1.5万", "3045.6", "9:30", "100%", "1,000,000", "3:0", "19目", "Hello, world! (really?)", "//"):
+    for token in KEPT_TOKENS:
         if token in kept:
             assert token in out
     if not any("\u4e00" <= c <= "\u9fff" for c in kept):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -28,9 +29,11 @@ from converters.tree import (
     walk,
 )
 from converters.writers.docx import write_docx
-from tests.conftest import FIXTURES, SAMPLE
+from tests.conftest import FIXTURES, ROOT, SAMPLE
 
 pytestmark = pytest.mark.slow
+
+FONTCONFIG = ROOT / "templates" / "docx" / "fontconfig.conf"
 
 CANONICAL = loads((FIXTURES / "canonical.json").read_text(encoding="utf-8"))
 MISSING = Document(blocks=(Paragraph((Text("前文"), Image("nowhere/gone.png", "缺失的图"), Text("后文"))),
@@ -90,10 +93,11 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name, (doc, base) in docs.items():
         (folder / f"{name}.docx").write_bytes(write_docx(doc, Context(base_dir=base)))
     profile = (folder / "profile").as_uri()
+    env = {**os.environ, "FONTCONFIG_FILE": str(FONTCONFIG)}  # 宋体/黑体 -> Noto Serif/Sans CJK
     run = subprocess.run(
         [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(folder),
          *(str(folder / f"{name}.docx") for name in docs)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True, text=True, timeout=300, env=env,
     )
     assert run.returncode == 0, run.stderr
     for name in docs:
@@ -135,6 +139,16 @@ def test_pages_are_numbered_in_the_footer(pdfs: dict[str, Path]) -> None:
         text = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
                               capture_output=True, text=True, check=True).stdout
         assert [line.strip() for line in text.splitlines() if line.strip()][-1] == str(page)
+
+
+def test_body_in_song_headings_in_hei(pdfs: dict[str, Path]) -> None:
+    """With the house faces resolvable, LibreOffice sets body text in a serif and headings in a sans CJK face."""
+    if shutil.which("pdffonts") is None:
+        pytest.skip("pdffonts is not installed")
+    listing = subprocess.run(["pdffonts", str(pdfs["canonical"])], capture_output=True, text=True, check=True).stdout
+    fonts = [line.split()[0] for line in listing.splitlines()[2:] if line.strip()]
+    assert any("SerifCJK" in f for f in fonts), fonts
+    assert any("SansCJK" in f for f in fonts), fonts
 
 
 def test_content_controls_render_their_content_once(converted: dict[str, str]) -> None:

@@ -224,3 +224,38 @@ def test_absurdly_nested_content_controls_are_an_input_error() -> None:
         archive.writestr("word/document.xml", xml)
     with pytest.raises(InputError, match="nested too deeply"):
         read_docx(buffer.getvalue(), Context())
+
+
+def test_hyperlink_fields_and_tabs_in_plain_documents() -> None:
+    """Older Word files keep links as ``HYPERLINK`` fields; results of other fields are kept as text."""
+    d = docx.Document()
+    p = d.add_paragraph("详见")
+    for kind, value in (("begin", None), ("instr", ' HYPERLINK "https://example.cn/n" \\l "p2" '),
+                        ("separate", None), ("text", "通知"), ("end", None)):
+        run = p.add_run()
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.text = value
+            run._r.append(instr)
+        elif kind == "text":
+            run.text = value
+            run.bold = True
+        else:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+    p.add_run("\t第二页")
+    simple = OxmlElement("w:fldSimple")
+    simple.set(qn("w:instr"), " PAGE ")
+    inner = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "2"
+    inner.append(text)
+    simple.append(inner)
+    p._p.append(simple)
+    out = io.BytesIO()
+    d.save(out)
+    doc = read_docx(out.getvalue(), Context())
+    # Formatting shared by all of a link's runs is read as outside the link: Word cannot tell the two apart.
+    assert doc.blocks == (Paragraph((Text("详见"), Strong((Link((Text("通知"),), "https://example.cn/n#p2"),)),
+                                     Text("\t第二页2"))),)

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from converters.context import Context
@@ -378,3 +378,43 @@ def test_markdown_output_imports_no_heavy_writer(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "y.json").read_text(encoding="utf-8")) == json.loads(
         (FIXTURES / "canonical.json").read_text(encoding="utf-8")
     )
+
+
+_MD_NOISE = st.sampled_from(
+    [
+        *"中文“”（）。 \n\t\r*_`[]()<>!#\\&-+.|~=:\"'/",
+        "---\n",
+        '<div align="right">',
+        "</div>",
+        "<em>",
+        "</a>",
+        '<a href="x">',
+        "<img src=x>",
+        "![",
+        "](",
+        "> ",
+        "1. ",
+        "- ",
+        "    ",
+        "```\n",
+        "&amp;",
+        "&#0;",
+        "图 1\u3000",
+        "*图",
+    ]
+)
+
+
+@given(st.lists(_MD_NOISE, max_size=40).map("".join))
+@example("```\n")  # an empty code block is no paragraph
+@example("```\n中\n    \n")  # a blank last code line leaves no line break at the paragraph's end
+@example('1. <div align="right">')  # a credit div left open inside a list
+@example("- - *")  # nested empty lists, which must not come back as a thematic break
+@settings(max_examples=300, deadline=None)
+def test_reader_takes_any_text_and_its_tree_round_trips(text: str) -> None:
+    """Whatever a hand-written file holds, reading it either fails cleanly or gives a tree we can write back."""
+    try:
+        doc = back(text)
+    except InputError:
+        return
+    assert back(md(doc)) == doc

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from converters.context import Context
 from converters.errors import PressroomError
 from converters.readers.text import read_text, read_text_string
-from converters.tree import Credit, Document, Figure, Heading, Paragraph, dumps, plain_text, query
+from converters.tree import Credit, Document, Figure, Heading, Paragraph, dumps, loads, plain_text, query
 from tests.conftest import FIXTURES, ROOT, SAMPLE
 from tests.golden import assert_golden
 
@@ -106,6 +106,19 @@ def test_sample_punctuation_restored_numbers_kept(sample: Document) -> None:
     source = SAMPLE.read_text(encoding="utf-8")
     article = source[source.index("当新冠病毒") : source.index("责任编辑")]
     assert re.findall(r"\d+(?:\.\d+)?%?", article) == re.findall(r"\d+(?:\.\d+)?%?", "".join(texts[:-3]))
+
+
+def test_sample_inspect_via_cli(sample: Document) -> None:
+    """``python -m converters inspect`` prints the same tree as JSON (how the acceptance is run)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "converters", "inspect", str(SAMPLE.relative_to(ROOT))],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
+    assert loads(proc.stdout) == sample
 
 
 def test_sample_golden(sample: Document) -> None:
@@ -281,8 +294,10 @@ def test_sample_with_full_width_punctuation_reads_the_same(sample: Document) -> 
         lambda s: s.encode("utf-8-sig"),
         lambda s: s.replace("\n", "\r\n").encode("utf-8"),
         lambda s: s.replace("  ", "\u3000\u3000").encode("utf-8"),  # ideographic-space indents
+        lambda s: re.sub(r"\n\s*\n", "\n", s).encode("utf-8"),  # no blank lines between paragraphs
+        lambda s: re.sub(r"(?m)^[ \t]+", "", s).encode("utf-8"),  # no indentation
     ],
-    ids=["gb18030", "utf-8-bom", "crlf", "ideographic-indent"],
+    ids=["gb18030", "utf-8-bom", "crlf", "ideographic-indent", "no-blank-lines", "no-indent"],
 )
 def test_sample_bytes_variants_read_the_same(sample: Document, encode: Callable[[str], bytes]) -> None:
     data = encode(SAMPLE.read_text(encoding="utf-8"))

@@ -76,6 +76,7 @@ def test_date_forms(dump: str, date: str) -> None:
         ("编辑：陶然   责任编辑：梁晨", None, None, "梁晨"),
         ("本报记者 王乐文 方 敏", None, "王乐文 方 敏", None),
         ("来源 | 东岭日报 文丨吴晓", "东岭日报", "吴晓", None),
+        ("出品—某某栏目组\n作者—春春", None, "春春", None),  # NFKC turned the bar ︱ into a dash
     ],
 )
 def test_labels(labels: str, source: str | None, author: str | None, editor: str | None) -> None:
@@ -175,3 +176,52 @@ def test_lists_bulleted_and_numbered() -> None:
     ]
     # Numbered lines with paragraphs between them are section headings.
     assert [plain_text(h) for h in query(doc, Heading)] == ["一、强化组织保障", "二、加强督促检查"]
+
+
+def test_subtitle_under_the_title() -> None:
+    para = "这是正文的一段，讲述了一件发生在本地的新闻事件，内容足够长以便被识别为正文。"
+    head = "首页\n山沟里走出的“科技小院”\n——记农业大学驻村研究生团队\n2022-05-06 来源：某某日报\n"
+    doc = read_text_string(f"{head}{para}\n{para}\n")
+    assert doc.meta.title == "山沟里走出的“科技小院”"
+    assert doc.meta.subtitle == "——记农业大学驻村研究生团队"
+
+
+def test_inline_related_box_is_skipped_not_the_end() -> None:
+    """A "related reading" box set between paragraphs is left out; the article goes on after it."""
+    paras = [
+        "第一段介绍了基本情况，全市今年新建公园二十个，改造道路三十条，群众反映良好。",
+        "第二段说明了资金来源，市财政安排专项资金五亿元，并引入社会资本参与建设运营。",
+        "第三段讲述了居民的感受，家住城西的张先生说，现在出门就能散步，生活方便多了。",
+        "第四段介绍了下一步计划，明年将继续推进口袋公园建设，让更多市民受益。",
+    ]
+    dump = (
+        "某市今年新建公园二十个\n2021-01-02 来源：某某日报\n"
+        f"{paras[0]}\n{paras[1]}\n相关阅读：\n去年公园建设回顾\n市民游园指南发布\n{paras[2]}\n{paras[3]}\n"
+        "责任编辑：王某\n相关推荐\n另一则新闻的标题，讲的是别的事情。\n"
+    )
+    doc = read_text_string(dump)
+    assert [plain_text(b) for b in doc.blocks] == paras
+    assert doc.meta.editor == "王某"
+
+
+def test_teaser_list_after_related_heading_is_not_article() -> None:
+    """After 相关推荐, headlines alternating with summaries are teasers, not more article."""
+    para = "这是正文的一段，讲述了一件发生在本地的新闻事件，内容足够长以便被识别为正文。"
+    summary = "则推荐新闻的摘要，介绍了一些别的情况，与本文无关。"
+    teasers = "".join(f"另一则新闻标题{n}\n这是第{n}{summary}\n" for n in range(1, 5))
+    doc = read_text_string(f"某地举行新闻发布会介绍情况\n2021-01-02\n{para}\n{para}\n{para}\n相关推荐\n{teasers}")
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph"] * 3
+
+
+def test_plain_note_without_article_layout_keeps_its_lines() -> None:
+    ctx = Context()
+    doc = read_text_string("今天天气很好\n明天去公园\n", ctx)
+    assert [plain_text(b) for b in doc.blocks] == ["今天天气很好", "明天去公园"]
+    assert [d.code for d in ctx.diagnostics] == ["no-article"]
+
+
+def test_punctuated_headline_right_above_the_body_is_the_title() -> None:
+    para = "这是正文的一段，讲述了一件发生在本地的新闻事件，内容足够长以便被识别为正文。"
+    doc = read_text_string(f"首页\n新闻\n某市出台新规，鼓励市民绿色出行\n{para}\n{para}\n")
+    assert doc.meta.title == "某市出台新规，鼓励市民绿色出行"
+    assert [plain_text(b) for b in doc.blocks] == [para, para]

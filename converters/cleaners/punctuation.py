@@ -9,6 +9,7 @@ number as written. Nothing else changes: letters, digits, ``. % -``, the source'
 
 :func:`restore_text` is applied until nothing changes, so the cleaner is idempotent by
 construction (a full-width mark made in one pass can be the Chinese neighbour of the next).
+Six dots beside Chinese text, NFKC's rendering of ……, become …… again; three dots stay.
 """
 
 from __future__ import annotations
@@ -96,10 +97,23 @@ def _touches_cjk(text: str, i: int) -> bool:
     return _cjk(_neighbour(text, i, -1)) or _cjk(_neighbour(text, i, 1))
 
 
+#: Six dots are what NFKC leaves of the Chinese ellipsis ……; three dots may be the writer's own.
+_SIX_DOTS = re.compile(r"\.{6}")
+
+
+def _ellipses(text: str) -> str:
+    """Six dots beside Chinese text back to ……."""
+    return _SIX_DOTS.sub(lambda m: "……" if _touches_cjk_span(text, m.start(), m.end()) else m.group(0), text)
+
+
+def _touches_cjk_span(text: str, start: int, end: int) -> bool:
+    return _cjk(_neighbour(text, start, -1)) or _cjk(_neighbour(text, end - 1, 1))
+
+
 def restore_text(text: str) -> str:
     """``text`` with NFKC-damaged punctuation beside Chinese restored (a fixed point, idempotent)."""
     for _ in range(8):
-        fixed = _pairs(_marks(text))
+        fixed = _ellipses(_pairs(_marks(text)))
         if fixed == text:
             break
         text = fixed

@@ -23,6 +23,9 @@
 * **Emphasis.** ``*em*`` and ``**strong**`` where CommonMark parses them back; next to CJK
   punctuation (``**“中文”**后面``) the flanking rules forbid that, and the writer falls back to
   ``<em>``/``<strong>``, checking each block's inline Markdown by parsing it again.
+* **Lists** use ``-`` and ``1.``; a list right after one of the same kind uses ``*`` or ``1)``,
+  or CommonMark would merge them. Rules are ``---`` (``___`` inside list items, where ``- ---``
+  would itself be a rule). A link holding a link is an ``<a>`` tag (Markdown links cannot nest).
 
 Figures are not renumbered: Markdown is an interchange format and keeps the tree as it is.
 """
@@ -72,6 +75,7 @@ from converters.tree import (
 _ALWAYS = frozenset("\\`*_[]<|~")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
 _ORDERED_START = re.compile(r"[0-9]{1,9}[.)]")
+_THEMATIC = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
 CREDIT_OPEN, CREDIT_CLOSE = '<div align="right">', "</div>"
 
 
@@ -312,7 +316,11 @@ def _list(node: List, st: _State, alternate: bool = False) -> str:
             continue
         pad = " " * (len(marker) + 1)
         lines = body.split("\n")
-        items.append("\n".join([marker + " " + lines[0]] + [pad + line if line else "" for line in lines[1:]]))
+        first = marker + " " + lines[0]
+        if _THEMATIC.fullmatch(first):
+            # Nested empty lists (``- - -``) would read as a rule: start the item on its next line.
+            first, lines = marker, ["", *lines]
+        items.append("\n".join([first] + [pad + line if line else "" for line in lines[1:]]))
     return ("\n" if tight else "\n\n").join(items)
 
 

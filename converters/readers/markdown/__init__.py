@@ -99,12 +99,15 @@ def _blocks(tokens: list[Token], i: int, stop: str, ctx: Context, raw: bool = Fa
         t = tokens[i]
         if t.type == stop:
             return out, i + 1
+        if t.nesting == -1:  # the enclosing container ends first (a credit div left open in a list)
+            return out, i
         if t.type == "html_block" and stop == "credit_close" and CREDIT_CLOSE.fullmatch(t.content.strip()):
             return out, i + 1
         if t.type == "paragraph_open":
             inline = tokens[i + 1]
             children = normalise_inlines(inlines_of(inline.children or [], ctx))
-            out.append(Paragraph(children) if raw else classify_paragraph(children, inline.content))
+            if children:  # a paragraph of nothing but dropped tags is no paragraph
+                out.append(Paragraph(children) if raw else classify_paragraph(children, inline.content))
             i += 3
         elif t.type == "heading_open":
             out.append(Heading(int(t.tag[1]), normalise_inlines(inlines_of(tokens[i + 1].children or [], ctx))))
@@ -134,7 +137,8 @@ def _blocks(tokens: list[Token], i: int, stop: str, ctx: Context, raw: bool = Fa
             kids: list[Inline] = []
             for n, line in enumerate(lines):
                 kids += [LineBreak()] * bool(n) + [Text(line)]
-            out.append(Paragraph(normalise_inlines(kids)))
+            if code := normalise_inlines(kids):
+                out.append(Paragraph(code))
             i += 1
         else:
             i += 1

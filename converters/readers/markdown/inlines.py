@@ -79,10 +79,14 @@ def normalise_inlines(nodes: Sequence[Inline]) -> tuple[Inline, ...]:
                 continue
         out.append(node)
     out = [Text(_resolve_soft_breaks(n.text)) if isinstance(n, Text) else n for n in out]
-    while out and isinstance(out[0], LineBreak):
-        out.pop(0)
-    while out and isinstance(out[-1], LineBreak):
-        out.pop()
+    # Trim until stable: stripping an edge text to nothing can expose a line break at the edge.
+    while out:
+        if isinstance(out[0], LineBreak) or (isinstance(out[0], Text) and not out[0].text.strip()):
+            out.pop(0)
+        elif isinstance(out[-1], LineBreak) or (isinstance(out[-1], Text) and not out[-1].text.strip()):
+            out.pop()
+        else:
+            break
     if out and isinstance(out[0], Text):
         out[0] = Text(out[0].text.lstrip())
     if out and isinstance(out[-1], Text):

@@ -1,9 +1,10 @@
 """The scraped-text reader: a plain-text dump of a news page in, a clean article tree out.
 
 Pipeline: decode the bytes (:func:`converters.decode.decode_bytes`) -> logical lines, re-joining
-w3m's hard wraps (:mod:`.lines`) -> classify every line (:mod:`.classify`) -> find the body and
-the metadata around it (:mod:`.article`) -> paragraphs, headings, figures and the credit
-(:mod:`.blocks`) -> cleaners (whitespace, full-width punctuation, figure numbers).
+w3m's hard wraps and table columns (:mod:`.lines`, :mod:`.columns`) -> classify every line
+(:mod:`.classify`) -> find the body (:mod:`.article`) and the metadata around it (:mod:`.meta`)
+-> paragraphs, headings, figures, lists and credits (:mod:`.blocks`) -> cleaners (whitespace,
+full-width punctuation, figure numbers). The named patterns live in :mod:`.patterns`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from converters.cleaners.whitespace import normalise_whitespace
 from converters.context import Context
 from converters.decode import decode_bytes
 from converters.errors import InputError
-from converters.readers.text.article import find_body, find_meta
+from converters.readers.text.article import find_body
 from converters.readers.text.blocks import build_blocks
 from converters.readers.text.classify import classify, merge_split_dates
 from converters.readers.text.lines import split_lines
-from converters.tree import Document, Meta
+from converters.readers.text.meta import find_meta
+from converters.tree import Document, Meta, Paragraph, Text
 
 __all__ = ["read_text", "read_text_string"]
 
@@ -42,17 +44,27 @@ def read_text_string(text: str, ctx: Context | None = None) -> Document:
         raise InputError("the file holds no text", code="empty-input", where=ctx.source_name)
     body = find_body(items)
     if body.end <= body.start:
-        ctx.warn("no-article", "found no paragraph of running text; the document is empty")
+        # No page around an article: a plain note. Keep every line of text as it is.
+        ctx.warn("no-article", "found no news article layout; every line of text is kept as a paragraph")
+        notes = [item for item in items if item.kind in ("prose", "short")]
+        blocks = tuple(Paragraph((Text(item.text),)) for item in notes)
+        return restore_punctuation(normalise_whitespace(Document(Meta(language=_language(text)), blocks)))
     found = find_meta(items, body)
     meta = Meta(
         title=found.title,
+        subtitle=found.subtitle,
         date=found.date,
         source=found.source,
         author=found.author,
         editor=found.editor,
         language=_language(text),
     )
-    lines = [item for item in items[body.start : body.end] if item.text != found.title]  # a repeated headline
+    headlines = {found.title, found.subtitle}
+    lines = [
+        item
+        for i, item in enumerate(items[body.start : body.end], start=body.start)
+        if i not in body.skip and item.text not in headlines  # inline link boxes, repeated headlines
+    ]
     doc = Document(meta, build_blocks(lines))
     return number_figures(restore_punctuation(normalise_whitespace(doc)))
 

@@ -1,11 +1,13 @@
-"""Where the article is in a dump, and its metadata (title, date, 来源, 作者, 责任编辑).
+"""Where the article is in a dump: the run of lines that holds its body.
 
 The body is found like a maximum-sum run (Kadane): every prose line scores its length, every
 other line a penalty, so the article's paragraphs form the densest run even with a few captions
 and headings between them, while menus, comment threads (a name, a date and a "reply" per short
-remark) and teaser lists cost more than they bring. The run is then cut at the first line that
-opens the after-article zone. The title and the metadata sit in the few lines just above the body;
-the editor and closing labels in the few lines just below it.
+remark) and teaser lists cost more than they bring. The run is then cut where the after-article
+zone opens: always at a hard end (责任编辑, 纠错, a disclaimer); at a soft end (相关阅读) unless
+paragraphs go on right after its few links, which makes it a box set inside the article. The run
+is widened to a dateline paragraph above it, a lead photo's caption and closing credit lines.
+The metadata around the body is read in :mod:`.meta`.
 """
 
 from __future__ import annotations
@@ -14,29 +16,28 @@ import re
 from dataclasses import dataclass
 
 from converters.readers.text import patterns as p
-from converters.readers.text.classify import Classified, han_count
+from converters.readers.text.classify import Classified
 
 #: Cost of a line that is not prose: enough that ten menu items outweigh a stray sentence, small
 #: enough that a caption between two paragraphs never splits the article.
 PENALTY = {"short": 8, "furniture": 20, "meta": 30, "end": 60, "image": 0, "prose": 0}
 
-#: The Han part of a name as bylines print it (``米歇尔·布兰`` keeps its middle dot).
-PERSON_NAME = re.compile(rf"{p.HAN}+(?:[·・]{p.HAN}+)*")
+#: Cost of a soft end (相关阅读, 延伸阅读): enough to stop at a teaser list, not at a box of links
+#: between two halves of the article.
+SOFT_END_PENALTY = 25
 
-#: How many text lines above the dateline may hold the title.
-TITLE_LINES = 5
+#: A short line indented like the dump's paragraphs costs less: it is more likely the article's.
+INDENTED_SHORT_PENALTY = 4
 
-#: How far above the body the title and metadata may be, and how far below it the editor.
-HEADER_WINDOW = 14
-FOOTER_WINDOW = 10
 
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """The article's body lines are ``lines[start:end]``."""
+    """The article's body lines are ``lines[start:end]`` except those in ``skip``."""
 
     start: int
     end: int
+    skip: frozenset[int] = frozenset()
 
 
 #: Weight of a prose line by how it ends: a sentence (。) counts fully; a line that ends on ！ or ？
@@ -49,7 +50,16 @@ HEADLINE_END = re.compile(r"[！？!?][”’」』]?$")
 AFTER_END_WEIGHT = 0.5
 
 
+def _hard_end(item: Classified) -> bool:
+    """An end marker that always ends the article: 责任编辑, 纠错, a disclaimer."""
+    return bool(p.END_PREFIX.match(item.text) or p.DISCLAIMER.match(item.text))
+
+
 def _score(item: Classified, after_end: bool) -> float:
+    if item.kind == "short" and item.line.indented and not item.line.bullet:
+        return -INDENTED_SHORT_PENALTY  # indented like the paragraphs: a caption or a heading
+    if item.kind == "end" and not _hard_end(item):
+        return -SOFT_END_PENALTY  # a "related" heading may head a box set inside the article
     if item.kind != "prose":
         return -PENALTY[item.kind]
     text = item.text
@@ -72,19 +82,75 @@ def find_body(items: list[Classified]) -> Span:
     for i, item in enumerate(items):
         if item.kind == "prose" and SENTENCE_END.search(item.text):
             seen_sentence = True
-        elif item.kind == "end" and seen_sentence:
+        elif item.kind == "end" and seen_sentence and _hard_end(item):
             after_end = True
         if total <= 0:
             total, start = 0.0, i
         total += _score(item, after_end)
         if total > best:
             best, best_span = total, Span(start, i + 1)
-    for i in range(best_span.start, best_span.end):
-        if items[i].kind == "end":
-            best_span = Span(best_span.start, i)
+    end, skip = _cut_at_end(items, best_span.start, best_span.end)
+    start = _lead_in(items, _trim_headline(items, best_span.start, end))
+    return Span(_lead_photo(items, start), _closing_credit(items, end), frozenset(skip))
+
+
+#: An inline "related" box is skipped, not taken for the article's end, when at least this many
+#: paragraphs follow it one after another inside the run.
+INLINE_BOX_PROSE = 2
+
+#: An inline box holds a heading and a few links at most.
+MAX_BOX_LINES = 8
+
+
+def _cut_at_end(items: list[Classified], start: int, end: int) -> tuple[int, set[int]]:
+    """Where the run really ends, and the lines of inline link boxes to leave out.
+
+    A hard end (责任编辑, 纠错, a disclaimer) ends the article. A soft end (相关阅读, 延伸阅读)
+    followed by more of the article's paragraphs is a box of links set into the article: its
+    heading and links are skipped and the article goes on.
+    """
+    skip: set[int] = set()
+    i = start
+    while i < end:
+        item = items[i]
+        if item.kind != "end":
+            i += 1
+            continue
+        if _hard_end(item):
+            return i, skip
+        j = i  # the box: its heading and the link lines up to the next sentence
+        while j < end and not _sentence(items[j]):
+            j += 1
+        # The article goes on only if paragraphs follow one after another (a teaser list
+        # alternates a headline and a summary instead).
+        resumed = [x for x in items[j : min(j + INLINE_BOX_PROSE, end)] if x.kind != "image"]
+        if j - i > MAX_BOX_LINES or len(resumed) < INLINE_BOX_PROSE or not all(map(_sentence, resumed)):
+            return i, skip
+        skip.update(range(i, j))
+        i = j
+    return end, skip
+
+
+def _sentence(item: Classified) -> bool:
+    return item.kind == "prose" and bool(SENTENCE_END.search(item.text))
+
+
+def _trim_headline(items: list[Classified], start: int, end: int) -> int:
+    """Leave a headline out of the run's start: a short punctuated line that ends no sentence
+    (``某市出台新规，鼓励市民绿色出行``) right before the first paragraph is the title."""
+    while start + 1 < end:
+        item = items[start]
+        text = item.text
+        if item.kind != "prose" or len(text) > SHORT_MAX_HEADLINE or p.FINAL_PUNCT.search(text):
             break
-    start = _lead_in(items, best_span.start)
-    return Span(_lead_photo(items, start), _closing_credit(items, best_span.end))
+        if "。" in text or p.CAPTION_CUE.search(text):
+            break  # a sentence inside, or a photo's caption: not a headline
+        start += 1
+    return start
+
+
+#: The longest line taken for a headline at the head of the body.
+SHORT_MAX_HEADLINE = 40
 
 
 def _long_prose(item: Classified) -> bool:
@@ -135,161 +201,3 @@ def _lead_photo(items: list[Classified], start: int) -> int:
     if start >= 1 and items[start - 1].kind == "image":
         return start - 1
     return start
-
-
-# --------------------------------------------------------------------------- metadata
-
-
-@dataclass
-class Found:
-    """Metadata gathered from the lines around the body."""
-
-    title: str | None = None
-    date: str | None = None
-    source: str | None = None
-    author: str | None = None
-    editor: str | None = None
-    subeditor: str | None = None
-
-
-def iso_date(text: str) -> str | None:
-    """The first date in ``text`` as ISO 8601 (``2020-04-29`` or ``2020-04-29T10:30``)."""
-    m = p.DATE.search(text)
-    if not m:
-        return None
-    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    day = f"{y:04d}-{mo:02d}-{d:02d}"
-    if m["H"] is not None and int(m["H"]) < 24:
-        return f"{day}T{int(m['H']):02d}:{m['M']}"
-    return day
-
-
-def clean_value(value: str, field: str) -> str | None:
-    """A label's value, or ``None`` when it is empty, a button label or a sentence."""
-    value = value.strip(" \t[]【】()（）|｜:：,，;；")
-    if not value or len(value) > 30 or p.UI_WORD.search(value) or p.PROSE_PUNCT.search(value.replace("、", "")):
-        return None
-    if p.DATE.search(value) or p.LABEL_LINE.match(value):
-        return None
-    if field in ("author", "editor", "subeditor"):
-        # Names only: an editor's code after the name (``SF099``, ``李曦_NN2587``) is dropped.
-        names = [m.group(0) for w in value.replace("、", " ").split() if (m := PERSON_NAME.match(w))]
-        return " ".join(names) if names else None
-    return value
-
-
-def _labels(text: str, found: Found, fields: set[str]) -> None:
-    for m in p.LABEL.finditer(text):
-        field = dict(p.LABELS)[m["label"]]
-        if field not in fields or getattr(found, field) or field == "date":
-            continue
-        value = clean_value(m["value"], field)
-        if value:
-            setattr(found, field, value)
-
-
-def _value_after(items: list[Classified], i: int) -> str:
-    """The text of the line after a bare label, if that line is its value."""
-    if i + 1 < len(items) and items[i + 1].kind == "meta" and not p.LABEL_LINE.match(items[i + 1].text):
-        return items[i + 1].text
-    return ""
-
-
-def _scan(items: list[Classified], lo: int, hi: int, found: Found, fields: set[str]) -> None:
-    for i in range(max(lo, 0), min(hi, len(items))):
-        item = items[i]
-        if item.kind not in ("meta", "end", "furniture", "short") and len(item.text) > 60:
-            continue
-        text = item.text
-        bare = p.BARE_LABEL.match(text)
-        if bare:
-            field = dict(p.LABELS)[bare["label"]]
-            if field in fields and not getattr(found, field) and field != "date":
-                value = clean_value(_value_after(items, i), field)
-                if value:
-                    setattr(found, field, value)
-            continue
-        _labels(text, found, fields)
-        spaced = p.SPACED_LABEL.match(text)
-        if spaced:
-            field = dict(p.LABELS)[spaced["label"]]
-            if field in fields and not getattr(found, field):
-                setattr(found, field, clean_value(spaced["value"], field))
-        byline = p.BYLINE.match(text)
-        if byline and "author" in fields and not found.author:
-            found.author = clean_value(byline["names"], "author")
-        if "date" in fields and not found.date and item.kind == "meta":
-            found.date = iso_date(text)
-
-
-def _dateline(items: list[Classified], start: int) -> int | None:
-    """The nearest metadata line with a date above the body (the title sits right above it)."""
-    for i in range(start - 1, max(start - HEADER_WINDOW, 0) - 1, -1):
-        if items[i].kind == "meta" and p.DATE.search(items[i].text):
-            return i
-        if items[i].kind == "end":
-            return None
-    return None
-
-
-def _meta_top(items: list[Classified], start: int) -> int:
-    """The first line of the metadata cluster right above the body (``start`` if there is none)."""
-    lo = max(start - HEADER_WINDOW, 0)
-    i, first_meta = start - 1, None
-    while i >= lo:
-        kind = items[i].kind
-        if kind == "meta":
-            first_meta = i
-        elif kind not in ("furniture", "image") and first_meta is not None:
-            break
-        i -= 1
-    return first_meta if first_meta is not None else start
-
-
-def _title(items: list[Classified], start: int) -> str | None:
-    """The title: the nearest headline-sized line above the dateline (or the metadata cluster)."""
-    top = _dateline(items, start)
-    if top is None:
-        top = _meta_top(items, start)
-    candidates: list[str] = []
-    j, looked = top - 1, 0
-    # Look at a few lines above, not counting furniture and image placeholders between them.
-    while j >= max(top - HEADER_WINDOW, 0) and looked < TITLE_LINES and len(candidates) < 3:
-        item = items[j]
-        j -= 1
-        if item.kind == "end":
-            break
-        if item.kind in ("furniture", "image"):
-            continue
-        looked += 1
-        if item.kind in ("short", "prose") and not item.text.endswith("。") and han_count(item.text) >= 4:
-            candidates.append(item.text)
-    # The nearest line that is long enough for a headline; an account name or a channel label
-    # (short) may sit between the title and the date.
-    for text in candidates:
-        if han_count(text) >= 8:
-            return text
-    return max(candidates, key=len) if candidates else None
-
-
-def find_meta(items: list[Classified], body: Span) -> Found:
-    """Title, date and labels from above the body; editor and late labels from below it."""
-    found = Found()
-    found.title = _title(items, body.start)
-    dateline = _dateline(items, body.start)
-    if dateline is not None:
-        found.date = iso_date(items[dateline].text)  # the nearest date above the body is the article's
-    every = {"date", "source", "author", "editor", "subeditor"}
-    _scan(items, body.start - HEADER_WINDOW, body.start, found, every)
-    _scan(items, body.start, body.end, found, every - {"date"})
-    _scan(items, body.end, body.end + FOOTER_WINDOW, found, every)
-    found.editor = found.editor or found.subeditor
-    if not found.date:
-        # Some pages print the date only far from the body (a dateline bar above the title).
-        for item in items[: body.start]:
-            if item.kind == "meta" and (date := iso_date(item.text)):
-                found.date = date
-                break
-    return found

@@ -8,7 +8,9 @@ heading or an image caption, told apart by:
   (the photo opened the section); a heading comes right before a paragraph;
 - the page's habit: when the page marks its headings with kickers or numbers, an unmarked short
   line between paragraphs is a caption, otherwise it is a heading.
-After the last paragraph, bracketed bylines and office names become a :class:`Credit`.
+Bylines inside the body and, after the last paragraph, bracketed bylines and office names become
+:class:`Credit` blocks. Two or more bulleted lines in a row, or short lines numbered one after
+another, become a :class:`List`.
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 Two kinds of dump reach the text reader. A browser's select-all copy keeps one paragraph per
 line. A terminal browser such as w3m hard-wraps every paragraph at 80 columns, counting a Han
-character as two columns, and may lay table cells side by side. Here both become the same thing:
-a list of :class:`Line` objects, one per paragraph or page element, with wrapped lines joined
-back (without a space between Han characters) and image placeholders marked.
+character as two columns, and may lay table cells side by side (:mod:`.columns`). Here both
+become the same thing: a list of :class:`Line` objects, one per paragraph or page element, with
+wrapped lines joined back (without a space between Han characters, with one between two Latin
+words) and image placeholders, thumbnails and bullets marked.
 """
 
 from __future__ import annotations

@@ -31,8 +31,9 @@ FINAL_PUNCT = re.compile(r"(?:[。！？!?…;；.]|[。！？!?…][”’』�
 #: Punctuation inside a sentence; a heading or caption may hold 、 or a colon but not these.
 CLAUSE_PUNCT = re.compile(rf"[，。；！？]|{HAN}[,;!?]|[,;!?]{HAN}")
 
-#: The separator after a label: a colon, or the vertical bar some CMSs use (``文丨某某``).
-COLON = r"\s*[:：丨︱|｜]\s*"
+#: The separator after a label: a colon, or the vertical bar some CMSs use (``文丨某某``), which
+#: NFKC turns into a dash (``︱`` -> ``—``).
+COLON = r"\s*[:：丨︱|｜—]\s*"
 
 # --------------------------------------------------------------------------- dates
 

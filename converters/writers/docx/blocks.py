@@ -38,7 +38,7 @@ BlockHandler = Callable[[object, State, Env, etree._Element], None]
 
 
 def paragraph(parent: etree._Element, st: State, style: str, env: Env, *, numbered: bool = False,
-              indent: dict[str, int] | None = None) -> etree._Element:
+              indent: dict[str, int] | None = None, space_before: int | None = None) -> etree._Element:
     """A ``w:p`` in ``style`` (a built-in style name), with numbering or indentation if asked."""
     p = sub(parent, "w:p")
     ppr = sub(p, "w:pPr")
@@ -49,6 +49,8 @@ def paragraph(parent: etree._Element, st: State, style: str, env: Env, *, number
         num = sub(ppr, "w:numPr")
         sub(num, "w:ilvl", {"w:val": max(env.list_level, 0)})
         sub(num, "w:numId", {"w:val": env.num_id})
+    if space_before is not None:
+        sub(ppr, "w:spacing", {"w:before": space_before})
     if indent:
         sub(ppr, "w:ind", indent)
     return p
@@ -103,7 +105,8 @@ def handle_figure(node: object, st: State, env: Env, parent: etree._Element) -> 
     embedded = st.image(node.image.src) if node.image is not None else None
     if node.image is not None and embedded is not None:
         handle_image(node.image, st, image_env, paragraph(parent, st, "figure", env))
-    caption = paragraph(parent, st, "caption", env)
+    # A caption without its picture keeps the distance from the text a picture would have given it.
+    caption = paragraph(parent, st, "caption", env, space_before=None if embedded else 240)
     if node.image is not None and embedded is None:
         handle_image(node.image, st, image_env, caption)  # records the image without showing anything
     number = node.number or st.figure_index

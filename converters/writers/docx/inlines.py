@@ -148,7 +148,8 @@ def image_marker(parent: etree._Element, node: Image, st: State, env: Env) -> No
 
 def _extent(loaded: LoadedImage, st: State, env: Env) -> tuple[int, int]:
     width, height = loaded.width * EMU_PER_PX, loaded.height * EMU_PER_PX
-    max_w, max_h = st.template.text_width_emu, int(st.template.text_height_emu * 0.7)
+    # At most half the text height: a tall picture leaves room for its caption and some text.
+    max_w, max_h = st.template.text_width_emu, st.template.text_height_emu // 2
     if env.figure and width >= max_w // 2:
         width, height = max_w, height * max_w // width  # figures fill the text width
     elif not env.image_block and not env.figure and height > INLINE_IMAGE_HEIGHT:

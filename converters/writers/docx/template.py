@@ -138,7 +138,7 @@ def _headers_and_footers(sect: etree._Element, files: dict[str, bytes]
 
 
 def _without_relationships(part: bytes) -> bytes:
-    """A settings or font-table part without what points into relationships not carried over.
+    """A settings, font-table or numbering part without what points into relationships not carried over.
 
     An attached template (``w:attachedTemplate``), mail-merge sources or embedded fonts would
     otherwise leave dangling ``r:id`` references, which Word reports as a damaged file.
@@ -216,7 +216,8 @@ def load_template(path: Path | None, font_serif: str | None, font_sans: str | No
 
     width = twips(size, "w:w", 11906) - twips(margins, "w:left", 1800) - twips(margins, "w:right", 1800)
     height = twips(size, "w:h", 16838) - twips(margins, "w:top", 1440) - twips(margins, "w:bottom", 1440)
-    numbering = etree.fromstring(files["word/numbering.xml"]) if "word/numbering.xml" in files else None
+    numbering = (etree.fromstring(_without_relationships(files["word/numbering.xml"]))
+                 if "word/numbering.xml" in files else None)
     return Template(
         styles=serialize(styles),
         style_ids=ids,
