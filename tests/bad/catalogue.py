@@ -138,6 +138,8 @@ CASES: list[Case] = [
         forbidden=("lollollollollol",),
     ),
     Case("docx-zip-bomb-1gib", generated("bomb.docx", generate.docx_zip_bomb), ("docx",), "either"),
+    # Found by fuzz/fuzz_docx.py: a member whose local header is corrupt.
+    Case("docx-corrupt-member", generated("broken.docx", generate.docx_bad_local_header), ("docx",), "error"),
     Case("zip-as-docx", generated("archive.docx", generate.small_zip), ("docx",), "error"),
     Case("nul-bytes", committed("nul_bytes.txt"), ALL_READERS, "either", r"NUL|binary", forbidden=("\x00",)),
     Case("nul-bytes-after-8k", committed("nul_late.txt"), TEXT_READERS, "either", r"NUL|binary", forbidden=("\x00",)),
@@ -300,6 +302,15 @@ CASES: list[Case] = [
         r"front matter|YAML|tag",
         forbidden=("python/object", "python/name"),
         absent_files=("pwned-marker", "pwned-marker2"),
+    ),
+    Case("yaml-impossible-date", committed("yaml_bad_date.md"), ("markdown",), "either", r"front matter|YAML|date"),
+    # Found by fuzz/fuzz_markdown.py: the same impossible date inside a longer article.
+    Case(
+        "fuzz-markdown-impossible-date",
+        committed("fuzz_markdown_bad_date.md"),
+        ("markdown",),
+        "either",
+        r"front matter|YAML|date",
     ),
     Case(
         "yaml-alias-bomb",

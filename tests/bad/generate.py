@@ -174,3 +174,15 @@ def docx_billion_laughs() -> bytes:
 def docx_zip_bomb(size: int = 1 << 30) -> bytes:
     """A DOCX whose document.xml inflates to ``size`` bytes (1 GiB of spaces) from about 1 MB."""
     return _docx(_body("<w:p><w:r><w:t>正文FILLER结尾</w:t></w:r></w:p>"), filler=size)
+
+
+def docx_bad_local_header() -> bytes:
+    """A DOCX whose central directory lists word/document.xml but whose local header is broken.
+
+    Found by fuzz/fuzz_docx.py: ``ZipFile`` opens it, reading the part raises ``BadZipFile``.
+    """
+    data = bytearray(_docx(_body("<w:p><w:r><w:t>正文</w:t></w:r></w:p>")))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        offset = zf.getinfo("word/document.xml").header_offset
+    data[offset : offset + 4] = b"XX\x03\x04"
+    return bytes(data)
