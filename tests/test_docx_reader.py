@@ -213,15 +213,18 @@ def test_docx_written_by_pandoc(tmp_path: Path) -> None:
 
 
 def test_absurdly_nested_content_controls_are_an_input_error() -> None:
-    depth = 1000  # libxml2 refuses documents nested deeper than 2048 elements by itself
+    depth = 1000  # libxml2 refuses documents nested this deep by itself
     body = "<w:sdt><w:sdtContent>" * depth + "<w:p/>" + "</w:sdtContent></w:sdt>" * depth
     xml = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
            f"<w:body>{body}</w:body></w:document>")
-    buffer = io.BytesIO()
     import zipfile
 
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("word/document.xml", xml)
+    plain = io.BytesIO()
+    docx.Document().save(plain)  # a real package (content types, relationships) around the deep body
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(buffer, "w") as archive:
+        for name in source.namelist():
+            archive.writestr(name, xml if name == "word/document.xml" else source.read(name))
     with pytest.raises(InputError, match="nested too deeply"):
         read_docx(buffer.getvalue(), Context())
 
@@ -259,3 +262,18 @@ def test_hyperlink_fields_and_tabs_in_plain_documents() -> None:
     # Formatting shared by all of a link's runs is read as outside the link: Word cannot tell the two apart.
     assert doc.blocks == (Paragraph((Text("详见"), Strong((Link((Text("通知"),), "https://example.cn/n#p2"),)),
                                      Text("\t第二页2"))),)
+
+
+def test_missing_part_is_reported_as_damage() -> None:
+    """python-docx follows every relationship; a package missing a part it names is damaged, not foreign."""
+    import zipfile
+
+    plain = io.BytesIO()
+    docx.Document().save(plain)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(buffer, "w") as archive:
+        for name in source.namelist():
+            if name != "word/webSettings.xml":
+                archive.writestr(name, source.read(name))
+    with pytest.raises(InputError, match=r"damaged.*webSettings"):
+        read_docx(buffer.getvalue(), Context())

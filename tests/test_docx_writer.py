@@ -226,7 +226,7 @@ def test_images_are_embedded_and_scaled_to_text_width() -> None:
     text_width = (11906 - 2 * 1800) * 635
     assert extents[0][0] == text_width and extents[0][1] == text_width * 400 // 640
     assert extents[1][0] < text_width and extents[1][1] <= (16838 - 2 * 1440) * 635  # tall: height-bound
-    assert sorted(n for n in parts(data) if n.startswith("word/media/")) == ["word/media/image1.jpeg",
+    assert sorted(n for n in parts(data) if n.startswith("word/media/")) == ["word/media/image1.jpg",
                                                                             "word/media/image2.png"]
 
 

@@ -14,17 +14,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from converters.writers.docx.package import (  # noqa: E402
-    app_xml,
-    content_types_xml,
-    package_rels_xml,
-    rels_xml,
-    zip_parts,
-)
-from converters.writers.docx.xml import REL  # noqa: E402
+from converters.writers.docx.package import app_xml, zip_parts  # noqa: E402
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+# Declared on the document root so the pictures articles add need no declarations of their own.
+DRAWING = ('xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+           'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+           'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"')
 SERIF, SANS, KAI = "宋体", "黑体", "楷体"  # SimSun, SimHei, KaiTi on every Chinese Windows
 LATIN_SERIF, LATIN_SANS = "Times New Roman", "Arial"
 
@@ -165,7 +162,7 @@ def document_xml() -> str:
             'w:left="1800" w:header="851" w:footer="992" w:gutter="0"/><w:cols w:space="425"/>'
             '<w:docGrid w:linePitch="360"/></w:sectPr>').replace(
         "<w:sectPr>", '<w:sectPr><w:footerReference w:type="default" r:id="rId4"/>')
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {W} {R}><w:body>'
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {W} {R} {DRAWING}><w:body>'
             f"{paragraphs}{sect}</w:body></w:document>")
 
 
@@ -186,6 +183,40 @@ def core_xml() -> str:
             '<dc:creator>Pressroom</dc:creator><dc:language>zh-CN</dc:language></cp:coreProperties>')
 
 
+DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+CT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+CONTENT_TYPES = DECLARATION + (
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    f'<Override PartName="/word/document.xml" ContentType="{CT_MAIN}.document.main+xml"/>'
+    f'<Override PartName="/word/styles.xml" ContentType="{CT_MAIN}.styles+xml"/>'
+    f'<Override PartName="/word/settings.xml" ContentType="{CT_MAIN}.settings+xml"/>'
+    f'<Override PartName="/word/fontTable.xml" ContentType="{CT_MAIN}.fontTable+xml"/>'
+    f'<Override PartName="/word/footer1.xml" ContentType="{CT_MAIN}.footer+xml"/>'
+    '<Override PartName="/docProps/core.xml" '
+    'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    '<Override PartName="/docProps/app.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>')
+PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def relationships(*rows: tuple[str, str]) -> str:
+    """A relationships part: ``rId1``… for ``(type, target)`` rows."""
+    items = "".join(f'<Relationship Id="rId{i}" Type="{kind}" Target="{target}"/>'
+                    for i, (kind, target) in enumerate(rows, 1))
+    return DECLARATION + f'<Relationships xmlns="{PKG}">{items}</Relationships>'
+
+
+PACKAGE_RELS = relationships((REL + "officeDocument", "word/document.xml"),
+                             ("http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+                              "docProps/core.xml"),
+                             (REL + "extended-properties", "docProps/app.xml"))
+DOCUMENT_RELS = relationships((REL + "styles", "styles.xml"), (REL + "settings", "settings.xml"),
+                              (REL + "fontTable", "fontTable.xml"), (REL + "footer", "footer1.xml"))
+
+
 def build() -> bytes:
     parts = {
         "word/document.xml": document_xml().encode(),
@@ -196,14 +227,8 @@ def build() -> bytes:
         "docProps/core.xml": core_xml().encode(),
         "docProps/app.xml": app_xml(),
     }
-    doc_rels = rels_xml([
-        ("rId1", REL + "styles", "styles.xml", False),
-        ("rId2", REL + "settings", "settings.xml", False),
-        ("rId3", REL + "fontTable", "fontTable.xml", False),
-        ("rId4", REL + "footer", "footer1.xml", False),
-    ])
-    ordered = [("[Content_Types].xml", content_types_xml(parts)), ("_rels/.rels", package_rels_xml()),
-               *parts.items(), ("word/_rels/document.xml.rels", doc_rels)]
+    ordered = [("[Content_Types].xml", CONTENT_TYPES.encode()), ("_rels/.rels", PACKAGE_RELS.encode()),
+               *parts.items(), ("word/_rels/document.xml.rels", DOCUMENT_RELS.encode())]
     return zip_parts(ordered)
 
 

@@ -263,8 +263,7 @@ def _read(data: bytes, ctx: Context) -> Document:
     pkg = open_package(data, ctx.source_name)
     record = article_record(pkg)
     reader = Reader(pkg, ours=record is not None)
-    root = pkg.xml(pkg.main)
-    body = root.find(qn("w:body")) if root is not None else None
+    body = pkg.body
     if body is None:
         raise InputError("the Word document has no body", code="bad-docx", where=ctx.source_name)
     recs = _records(body, reader, False)

@@ -107,10 +107,11 @@ class Reader:
         target = self.pkg.target(rid) if rid else None
         if target is None or target[1]:
             return Image(target[0], alt, title) if target else None
-        data = self.pkg.read(target[0])
-        if data is None:
+        embedded = self.pkg.blob(rid) if rid else None
+        if embedded is None:
             return None
-        mime = _MIME.get(posixpath.splitext(target[0])[1].lower(), "application/octet-stream")
+        data, content_type = embedded
+        mime = _MIME.get(posixpath.splitext(target[0])[1].lower(), content_type)
         return Image(f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}", alt, title)
 
     def tokens(self, parent: etree._Element) -> list[Token]:

@@ -1,19 +1,21 @@
-"""The parts of a DOCX package the reader needs: relationships, styles, numbering, metadata."""
+"""The parts of a DOCX the reader needs, through python-docx: relationships, styles, numbering, metadata."""
 
 from __future__ import annotations
 
-import posixpath
+import io
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from converters.errors import InputError
 from converters.tree import Meta
-from converters.writers.docx.xml import NS, PKG_RELS, qn
+from converters.writers.docx.xml import NS, qn
 
-OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-STRICT_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 MAX_PART_BYTES = 256 * 1024 * 1024
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
 
@@ -31,45 +33,44 @@ class Style:
 
 @dataclass
 class Package:
-    """A DOCX opened for reading."""
+    """A DOCX opened by python-docx for reading, with its style and numbering tables."""
 
-    archive: zipfile.ZipFile
-    main: str
-    rels: dict[str, tuple[str, str, bool]] = field(default_factory=dict)  # id -> type, target, external
+    document: Any  # python-docx's Document
     styles: dict[str, Style] = field(default_factory=dict)
     default_style: str = "normal"
     lists: dict[str, tuple[dict[int, str], dict[int, int]]] = field(default_factory=dict)  # numId -> fmts, starts
 
-    def read(self, name: str) -> bytes | None:
-        """A part's bytes, ``None`` if absent or absurdly large."""
-        try:
-            info = self.archive.getinfo(name)
-        except KeyError:
-            return None
-        if info.file_size > MAX_PART_BYTES:
-            raise InputError(f"the DOCX part {name} is over {MAX_PART_BYTES // 2**20} MiB", code="input-too-large")
-        return self.archive.read(info)
-
-    def xml(self, name: str) -> etree._Element | None:
-        data = self.read(name)
-        if data is None:
-            return None
-        try:
-            return etree.fromstring(data, _PARSER)
-        except etree.XMLSyntaxError as exc:
-            raise InputError(f"the DOCX part {name} is not well-formed XML ({exc})", code="bad-docx") from None
+    @property
+    def body(self) -> etree._Element | None:
+        body: etree._Element | None = self.document.element.body
+        return body
 
     def target(self, rid: str) -> tuple[str, bool] | None:
         """A relationship's target: a part name inside the package, or an external URL."""
-        rel = self.rels.get(rid)
+        rel = self.document.part.rels.get(rid)
         if rel is None:
             return None
-        _, target, external = rel
-        if external:
-            return target, True
-        base = posixpath.dirname(self.main)
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
-        return path, False
+        if rel.is_external:
+            return rel.target_ref, True
+        return str(rel.target_part.partname).lstrip("/"), False
+
+    def blob(self, rid: str) -> tuple[bytes, str] | None:
+        """An embedded part's bytes and content type (a picture's), ``None`` for external targets."""
+        rel = self.document.part.rels.get(rid)
+        if rel is None or rel.is_external:
+            return None
+        part = rel.target_part
+        return part.blob, part.content_type
+
+    def related(self, reltype: str) -> Any:
+        """The part the main document relates to by ``reltype``, ``None`` if it has none.
+
+        python-docx's own accessors would create missing styles or numbering from its template.
+        """
+        try:
+            return self.document.part.part_related_by(reltype)
+        except (KeyError, ValueError):
+            return None
 
     def style_chain(self, style_id: str | None) -> list[Style]:
         """The style and the styles it is based on (cycles cut)."""
@@ -83,28 +84,19 @@ class Package:
         return chain
 
 
-def _rels(pkg: Package, name: str) -> dict[str, tuple[str, str, bool]]:
-    folder, base = posixpath.split(name)
-    root = pkg.xml(posixpath.join(folder, "_rels", base + ".rels"))
-    out: dict[str, tuple[str, str, bool]] = {}
-    if root is not None:
-        for rel in root.iter(f"{{{PKG_RELS}}}Relationship"):
-            out[rel.get("Id", "")] = (rel.get("Type", ""), rel.get("Target", ""), rel.get("TargetMode") == "External")
-    return out
-
-
 def _val(e: etree._Element | None, attr: str = "w:val") -> str | None:
     return e.get(qn(attr)) if e is not None else None
 
 
 def _load_styles(pkg: Package) -> None:
-    root = pkg.xml(posixpath.join(posixpath.dirname(pkg.main), "styles.xml"))
-    if root is None:
+    styles_part = pkg.related(RT.STYLES)
+    if styles_part is None:
         return
-    for style in root.iter(qn("w:style")):
-        sid = style.get(qn("w:styleId")) or ""
-        name = (_val(style.find(qn("w:name"))) or sid).lower()
-        ppr = style.find(qn("w:pPr"))
+    for style in styles_part.styles:
+        element = style.element
+        sid = style.style_id or ""
+        name = (style.name or sid).lower()
+        ppr = element.find(qn("w:pPr"))
         outline = _val(ppr.find(qn("w:outlineLvl"))) if ppr is not None else None
         num = ppr.find(qn("w:numPr")) if ppr is not None else None
         num_id = _val(num.find(qn("w:numId"))) if num is not None else None
@@ -112,12 +104,12 @@ def _load_styles(pkg: Package) -> None:
         jc = _val(ppr.find(qn("w:jc"))) if ppr is not None else None
         pkg.styles[sid] = Style(
             name=name,
-            based_on=_val(style.find(qn("w:basedOn"))),
+            based_on=_val(element.find(qn("w:basedOn"))),
             outline=int(outline) if outline and outline.isdigit() else None,
             num=(num_id, int(ilvl) if ilvl and ilvl.isdigit() else 0) if num_id else None,
             right=jc in ("right", "end"),
         )
-        if style.get(qn("w:default")) in ("1", "true") and style.get(qn("w:type")) == "paragraph":
+        if element.get(qn("w:default")) in ("1", "true") and element.get(qn("w:type")) == "paragraph":
             pkg.default_style = sid
 
 
@@ -129,9 +121,10 @@ def _int(text: str | None, default: int) -> int:
 
 
 def _load_numbering(pkg: Package) -> None:
-    root = pkg.xml(posixpath.join(posixpath.dirname(pkg.main), "numbering.xml"))
-    if root is None:
+    part = pkg.related(RT.NUMBERING)
+    if part is None:
         return
+    root = part.element
     abstract: dict[str, tuple[dict[int, str], dict[int, int]]] = {}
     for a in root.iter(qn("w:abstractNum")):
         fmts: dict[int, str] = {}
@@ -151,21 +144,42 @@ def _load_numbering(pkg: Package) -> None:
         pkg.lists[num.get(qn("w:numId")) or ""] = (fmts, starts)
 
 
-def open_package(data: bytes, where: str) -> Package:
-    """Open ``data`` as a DOCX: the main document part, its relationships, styles and numbering."""
-    import io
-
+def _parse(data: bytes, what: str) -> etree._Element:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        return etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"the DOCX part {what} is not well-formed XML ({exc})", code="bad-docx") from None
+
+
+def open_package(data: bytes, where: str) -> Package:
+    """Open ``data`` with python-docx: the main document part, its relationships, styles and numbering."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # python-docx reads every part into memory: refuse a ZIP bomb before it does.
+            big = next((i.filename for i in archive.infolist() if i.file_size > MAX_PART_BYTES), None)
     except (zipfile.BadZipFile, ValueError):
         raise InputError("not a DOCX file (it is not a ZIP package)", code="bad-docx", where=where) from None
-    pkg = Package(archive=archive, main="word/document.xml")
-    for _rid, (kind, target, _ext) in _rels(pkg, "").items():
-        if kind in (OFFICE_DOCUMENT, STRICT_DOCUMENT):
-            pkg.main = target.lstrip("/")
-    if pkg.read(pkg.main) is None:
-        raise InputError("not a Word document (no main document part)", code="bad-docx", where=where)
-    pkg.rels = _rels(pkg, pkg.main)
+    if big is not None:
+        raise InputError(f"the DOCX part {big} is over {MAX_PART_BYTES // 2**20} MiB", code="input-too-large",
+                         where=where)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except KeyError as exc:
+        if "Content_Types" in str(exc) or "officeDocument" in str(exc):
+            raise InputError("not a Word document (no main document part)", code="bad-docx", where=where) from None
+        raise InputError(f"the DOCX package is damaged (a part it refers to is missing: {exc})", code="bad-docx",
+                         where=where) from None
+    except (ValueError, PackageNotFoundError):
+        raise InputError("not a Word document (no main document part)", code="bad-docx", where=where) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+        raise InputError(f"the DOCX package is damaged ({exc})", code="bad-docx", where=where) from None
+    except etree.XMLSyntaxError as exc:
+        if "depth" in str(exc).lower():  # libxml2's own limit on nesting
+            raise InputError("the Word document is nested too deeply to read", code="bad-docx",
+                             where=where) from None
+        raise InputError(f"a part of the DOCX is not well-formed XML ({exc})", code="bad-docx",
+                         where=where) from None
+    pkg = Package(document=document)
     _load_styles(pkg)
     _load_numbering(pkg)
     return pkg
@@ -173,11 +187,11 @@ def open_package(data: bytes, where: str) -> Package:
 
 def article_record(pkg: Package) -> Meta | None:
     """The metadata Pressroom stored in ``customXml``, if this is a Pressroom document."""
-    for name in pkg.archive.namelist():
-        if not (name.startswith("customXml/item") and name.endswith(".xml")) or "Props" in name:
+    for rel in pkg.document.part.rels.values():
+        if rel.is_external or rel.reltype != RT.CUSTOM_XML:
             continue
-        root = pkg.xml(name)
-        if root is None or root.tag != f"{{{NS['pr']}}}article":
+        root = _parse(rel.target_part.blob, str(rel.target_part.partname))
+        if root.tag != f"{{{NS['pr']}}}article":
             continue
         values: dict[str, str] = {}
         keywords: list[str] = []
@@ -193,16 +207,15 @@ def article_record(pkg: Package) -> Meta | None:
 
 def core_meta(pkg: Package) -> Meta:
     """Metadata of a plain Word document: title, keywords and language from its core properties."""
-    root = pkg.xml("docProps/core.xml")
-    if root is None:
+    try:  # python-docx's ``core_properties`` would invent defaults ("Word Document") for a file without any
+        core = pkg.document.part.package.part_related_by(RT.CORE_PROPERTIES).core_properties
+    except (KeyError, ValueError):
         return Meta()
 
-    def text(tag: str) -> str | None:
-        prefix, _, local = tag.partition(":")
-        e = root.find(f"{{{NS[prefix]}}}{local}")
-        return e.text.strip() if e is not None and e.text and e.text.strip() else None
+    def text(value: str) -> str | None:
+        return value.strip() or None
 
-    raw = text("cp:keywords") or ""
+    raw = core.keywords or ""
     keywords = tuple(k.strip() for k in raw.replace("；", ";").replace("，", ",").replace(";", ",").split(",")
                      if k.strip())
-    return Meta(title=text("dc:title"), language=text("dc:language") or "zh-CN", keywords=keywords)
+    return Meta(title=text(core.title), language=text(core.language) or "zh-CN", keywords=keywords)

@@ -1,25 +1,29 @@
 """DOCX writer: the document tree as a Word document in the reference document's house styles.
 
-Parts come from ``templates/docx/reference.docx`` (or ``--reference-doc``), prepared once per
-process; the body is generated with lxml and packed with fixed ZIP times, so the same article
-gives the same bytes. Everything Pressroom needs to read the file back exactly (metadata, image
-sources, container boundaries) is stored where Word keeps it: core properties and a custom XML
-record, picture names, and tagged content controls. See ``templates/docx/README.md``.
-
-python-docx's document model is deliberately not used to write: it re-parses its template for
-every document, stamps ZIP entries with the current time and carries the default-template traps
-this writer exists to avoid. WordprocessingML is built with lxml (python-docx's own XML layer);
-the tests read every result back with python-docx and LibreOffice.
+python-docx carries the package: every article opens its own copy of the prepared reference
+(``templates/docx/reference.docx`` or ``--reference-doc``, trimmed once per process, see
+``template.py``), the body Pressroom builds with lxml goes into python-docx's document part, and
+hyperlinks, pictures, numbering, core properties and the custom XML record go through its part
+and relationship layer. The saved ZIP is rewritten with fixed times and order, so the same
+article gives the same bytes. Everything Pressroom needs to read the file back exactly
+(metadata, image sources, container boundaries) is stored where Word keeps it: core properties
+and a custom XML record, picture names, and tagged content controls. See ``templates/docx/README.md``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.oxml import parse_xml
+from docx.parts.numbering import NumberingPart
 from lxml import etree
 
 from converters.cleaners.figures import number_figures
@@ -30,21 +34,9 @@ from converters.writers.docx.blocks import BLOCK_HANDLERS, emit_blocks, paragrap
 from converters.writers.docx.inlines import HANDLERS as INLINE_HANDLERS
 from converters.writers.docx.inlines import Env, State, text_run
 from converters.writers.docx.numbering import Numbering
-from converters.writers.docx.package import (
-    PART_RELS,
-    Relationships,
-    app_xml,
-    article_datetime,
-    article_record_xml,
-    content_types_xml,
-    core_xml,
-    custom_item_rels,
-    item_props_xml,
-    package_rels_xml,
-    zip_parts,
-)
-from converters.writers.docx.template import template_for
-from converters.writers.docx.xml import qn, root_element, serialize, sub
+from converters.writers.docx.package import add_article_record, article_datetime, reproducible, set_core_properties
+from converters.writers.docx.template import open_docx, template_for
+from converters.writers.docx.xml import NS, qn, root_element, sub
 
 #: Node type -> handler; inline handlers take ``(node, state, env, parent)`` like block handlers.
 HANDLERS: dict[type, Callable[..., Any]] = {**INLINE_HANDLERS, **BLOCK_HANDLERS}
@@ -68,11 +60,30 @@ def _reference(options: Options) -> Path | None:
     return None
 
 
-def _styles_for(styles: bytes, language: str) -> bytes:
-    """The styles with the article's Chinese variant as East Asian language (zh-TW text is not zh-CN)."""
+def _mark_language(styles: etree._Element, language: str) -> None:
+    """The article's Chinese variant as the styles' East Asian language (zh-TW text is not zh-CN)."""
     if language.lower().startswith("zh") and language != "zh-CN":
-        return styles.replace(b'w:eastAsia="zh-CN"', f'w:eastAsia="{language}"'.encode())
-    return styles
+        east_asia = qn("w:eastAsia")
+        for e in styles.iter(qn("w:lang")):
+            if e.get(east_asia) == "zh-CN":
+                e.set(east_asia, language)
+
+
+def _numbering(document_part: Any) -> etree._Element | None:
+    """The reference's numbering part element, if it has one."""
+    try:
+        element: etree._Element = document_part.part_related_by(RT.NUMBERING).element
+    except KeyError:
+        return None
+    return element
+
+
+def _new_numbering(document_part: Any) -> etree._Element:
+    """A new empty numbering part (python-docx's ``numbering_part`` cannot create one)."""
+    element: etree._Element = parse_xml(f'<w:numbering xmlns:w="{NS["w"]}"/>')
+    part = NumberingPart(PackURI("/word/numbering.xml"), CT.WML_NUMBERING, element, document_part.package)
+    document_part.relate_to(part, RT.NUMBERING)
+    return element
 
 
 def display_date(meta: Meta) -> str | None:
@@ -108,50 +119,32 @@ def write_docx(tree: Document | Book, ctx: Context) -> bytes:
     template = template_for(_reference(options), options.font_serif, options.font_sans)
     explicit = [f.number is not None for f in query(tree, Figure)]
     doc = number_figures(tree)
-    rels = Relationships()
-    for target, kind in PART_RELS.items():
-        if target != "numbering.xml" and (target == "styles.xml" or f"word/{target}" in template.parts):
-            rels.add(kind, target)
-    st = State(ctx=ctx, template=template, rels=rels, numbering=Numbering(template.numbering),
+    document = open_docx(template.package, "the prepared reference document")
+    part = document.part
+    numbering = _numbering(part)
+    st = State(ctx=ctx, template=template, part=part, numbering=Numbering(numbering),
                explicit_numbers=explicit)
 
+    # The body is built apart, with the namespace prefixes Word uses, then moved before the page set-up.
     root = root_element("w:document", ("w", "r", "wp", "a", "pic"))
-    body = sub(root, "w:body")
-    _title_block(doc.meta, st, body)
-    emit_blocks(doc.blocks, st, Env(), body)
-    sect = etree.fromstring(etree.tostring(template.sect_pr))
-    references = [e for e in sect if etree.QName(e).localname in ("headerReference", "footerReference")]
-    for ref, (kind, target, _) in zip(references, template.sect_parts, strict=True):
-        ref.set(qn("r:id"), rels.add(kind, target))
-    body.append(sect)
+    new_body = sub(root, "w:body")
+    _title_block(doc.meta, st, new_body)
+    emit_blocks(doc.blocks, st, Env(), new_body)
+    sect = document.element.body.find(qn("w:sectPr"))
+    for child in list(new_body):
+        sect.addprevious(child)
     if st.dropped:
         ctx.warn("xml-forbidden-characters",
                  f"dropped {st.dropped} control character(s) that a Word document cannot hold")
-
-    numbering = st.numbering.to_xml()
-    if numbering is not None:
-        rels.add("numbering", "numbering.xml")
-    rels.add("customXml", "../customXml/item1.xml")
+    if st.numbering.lists:
+        st.numbering.apply(numbering if numbering is not None else _new_numbering(part))
+    _mark_language(part.part_related_by(RT.STYLES).element, doc.meta.language)
+    add_article_record(part, doc.meta)
     epoch = _epoch(ctx)
-    created = article_datetime(doc.meta.date)
     stamp = dt.datetime.fromtimestamp(epoch, tz=dt.UTC) if epoch is not None else None
-    created = created or stamp
-    word: list[tuple[str, bytes]] = [("word/document.xml", serialize(root)),
-                                     ("word/_rels/document.xml.rels", rels.to_xml()),
-                                     ("word/styles.xml", _styles_for(template.styles, doc.meta.language))]
-    word += [(name, data) for name, data in sorted(template.parts.items())]
-    word += [(f"word/{target}", data) for _, target, data in template.sect_parts]
-    word += sorted(template.extra_parts.items())
-    if numbering is not None:
-        word.append(("word/numbering.xml", numbering))
-    word += st.media_parts
-    rest = [
-        ("customXml/item1.xml", article_record_xml(doc.meta)),
-        ("customXml/itemProps1.xml", item_props_xml()),
-        ("customXml/_rels/item1.xml.rels", custom_item_rels()),
-        ("docProps/core.xml", core_xml(doc.meta, created, max(stamp, created) if stamp and created else created)),
-        ("docProps/app.xml", app_xml()),
-    ]
-    names = [name for name, _ in word + rest]
-    parts = [("[Content_Types].xml", content_types_xml(names)), ("_rels/.rels", package_rels_xml()), *word, *rest]
-    return zip_parts(parts, epoch)
+    created = article_datetime(doc.meta.date) or stamp
+    set_core_properties(document.core_properties, doc.meta, created,
+                        max(stamp, created) if stamp and created else created)
+    out = io.BytesIO()
+    document.save(out)
+    return reproducible(out.getvalue(), epoch)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import struct
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
 from lxml import etree
 
 from converters.context import Context
 from converters.tree import Emph, Image, Inline, LineBreak, Link, Strong, Text
 from converters.writers.docx.numbering import Numbering
-from converters.writers.docx.package import Relationships
 from converters.writers.docx.runs import EMPH, NO_FLAGS, STRONG, Flags, Item, Leaf, LinkRun, flatten, is_canonical
 from converters.writers.docx.template import Template
 from converters.writers.docx.xml import IMAGE_FIELD, TAG_PREFIX, XML_NS, clean_xml_text, sub
@@ -45,15 +49,14 @@ class Env:
 
 @dataclass
 class State:
-    """Everything one conversion accumulates: relationships, media, numbering, counters."""
+    """Everything one conversion accumulates: the document part (python-docx's), media, numbering, counters."""
 
     ctx: Context
     template: Template
-    rels: Relationships
+    part: Any  # python-docx's DocumentPart: relationships and image parts
     numbering: Numbering
     explicit_numbers: list[bool]
     media: dict[str, tuple[str, LoadedImage] | None] = field(default_factory=dict)
-    media_parts: list[tuple[str, bytes]] = field(default_factory=list)
     next_drawing_id: int = 1
     figure_index: int = 0
     dropped: int = 0
@@ -79,14 +82,25 @@ class State:
                 self.media[src] = None
             else:
                 loaded = as_png_or_jpeg(loaded)
-                extension = loaded.extension.replace(".jpg", ".jpeg")
-                number = len(self.media_parts) + 1
-                while f"word/media/image{number}{extension}" in self.template.extra_parts:
-                    number += 1  # a name the reference's header or footer pictures already use
-                name = f"media/image{number}{extension}"
-                self.media_parts.append((f"word/{name}", loaded.data))
-                self.media[src] = (self.rels.add("image", name), loaded)
+                self.media[src] = (self._embed(loaded), loaded)
         return self.media[src]
+
+
+    def _embed(self, loaded: LoadedImage) -> str:
+        """The relationship id of a new image part holding ``loaded``."""
+        try:
+            # python-docx names the part (after any header or footer pictures) and shares identical ones.
+            rid: str = self.part.get_or_add_image(io.BytesIO(loaded.data))[0]
+            return rid
+        except (UnrecognizedImageError, InvalidImageStreamError, UnexpectedEndOfFileError, struct.error):
+            pass
+        # python-docx only knows JPEGs by a JFIF or Exif header (and trips on some damaged ones); Word
+        # needs neither, so such a picture goes in as a plain part, named apart from python-docx's own.
+        extension = "png" if loaded.mime == "image/png" else "jpeg"
+        package = self.part.package
+        part = Part(package.next_partname(f"/word/media/picture%d.{extension}"), loaded.mime, loaded.data, package)
+        rid = self.part.relate_to(part, RT.IMAGE)
+        return rid
 
 
 InlineHandler = Callable[[Inline, State, Env, etree._Element], None]
@@ -215,7 +229,7 @@ def hyperlink(parent: etree._Element, url: str, title: str, st: State) -> etree.
     if url.startswith("#"):
         attrs["w:anchor"] = st.text(url[1:])
     else:
-        attrs["r:id"] = st.rels.add("hyperlink", st.text(encode_url(url)), external=True)
+        attrs["r:id"] = st.part.relate_to(st.text(encode_url(url)), RT.HYPERLINK, is_external=True)
     if title:
         attrs["w:tooltip"] = st.text(title)
     attrs["w:history"] = "1"

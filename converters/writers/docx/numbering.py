@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import copy
-
 from lxml import etree
 
-from converters.writers.docx.xml import qn, root_element, serialize, sub
+from converters.writers.docx.xml import qn, sub
 
 BULLETS = ("•", "◦", "▪")  # U+2022, U+25E6, U+25AA: in every Latin font, so no symbol-font mapping
 INDENT = 480  # twips: two characters of the 12 pt body text
@@ -26,7 +24,7 @@ def _int(value: str | None) -> int:
 
 
 class Numbering:
-    """Collects lists while the body is written; merges into the reference's numbering, if any."""
+    """Collects lists while the body is written, then adds them to the numbering part."""
 
     def __init__(self, base: etree._Element | None) -> None:
         self.base = base
@@ -71,11 +69,8 @@ class Numbering:
                 sub(sub(n, "w:lvlOverride", {"w:ilvl": level}), "w:startOverride", {"w:val": start})
         return n
 
-    def to_xml(self) -> bytes | None:
-        """The numbering part, or ``None`` when there are no lists and the reference had none."""
-        if not self.lists and self.base is None:
-            return None
-        root = copy.deepcopy(self.base) if self.base is not None else root_element("w:numbering", ("w",))
+    def apply(self, root: etree._Element) -> None:
+        """Add the lists' numbering to ``root``, the numbering part's element (the reference's, or new)."""
         first_num = root.find(qn("w:num"))
         for i, (ordered, start) in enumerate(self.lists):
             abstract = self._abstract(i, ordered, start)
@@ -90,4 +85,3 @@ class Numbering:
                 tail.addprevious(num)
             else:
                 root.append(num)
-        return serialize(root)

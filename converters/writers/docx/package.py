@@ -1,108 +1,31 @@
-"""The OPC package around the document: parts, relationships, properties, reproducible ZIP."""
+"""What the DOCX writer adds to python-docx's package: properties, the article record, fixed ZIP bytes.
+
+python-docx keeps the parts, relationships and content types. Pressroom adds the core properties
+(from the article, never python-docx's defaults), the custom XML record the reader restores
+metadata from, and rewrites python-docx's ZIP, whose entries carry the current time, with fixed
+times and order, so the same article gives the same bytes.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from typing import Any
 
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from lxml import etree
 
 from converters.tree import Meta
-from converters.writers.docx.xml import CT_NS, NS, PKG_RELS, REL, XML_NS, clean_xml_text, serialize
+from converters.writers.docx.xml import NS, clean_xml_text, serialize
 
-CT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml"
-CONTENT_TYPES = {
-    "word/document.xml": f"{CT_MAIN}.document.main+xml",
-    "word/styles.xml": f"{CT_MAIN}.styles+xml",
-    "word/settings.xml": f"{CT_MAIN}.settings+xml",
-    "word/fontTable.xml": f"{CT_MAIN}.fontTable+xml",
-    "word/numbering.xml": f"{CT_MAIN}.numbering+xml",
-    "word/webSettings.xml": f"{CT_MAIN}.webSettings+xml",
-    "word/theme/theme1.xml": "application/vnd.openxmlformats-officedocument.theme+xml",
-    "docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
-    "docProps/app.xml": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
-    "customXml/itemProps1.xml": "application/vnd.openxmlformats-officedocument.customXmlProperties+xml",
-}
-DEFAULT_TYPES = {"rels": "application/vnd.openxmlformats-package.relationships+xml", "xml": "application/xml",
-                 "png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif",
-                 "emf": "image/x-emf", "wmf": "image/x-wmf"}
-#: Relationship type of each part the main document refers to.
-PART_RELS = {
-    "styles.xml": "styles",
-    "settings.xml": "settings",
-    "fontTable.xml": "fontTable",
-    "numbering.xml": "numbering",
-    "webSettings.xml": "webSettings",
-    "theme/theme1.xml": "theme",
-}
 #: The article record's fixed data-store id: one per Pressroom document kind, so output is reproducible.
 ITEM_ID = "{6F1D2C9E-5A7B-4C3D-9E8F-0A1B2C3D4E5F}"
-
-
-@dataclass
-class Relationships:
-    """The main document's relationships: ``rId1``… in the order parts ask for them."""
-
-    rels: list[tuple[str, str, str, bool]] = field(default_factory=list)  # id, type, target, external
-    _by_key: dict[tuple[str, str], str] = field(default_factory=dict)
-
-    def add(self, rel_type: str, target: str, external: bool = False) -> str:
-        """The id of the relationship to ``target`` (one per distinct target)."""
-        key = (rel_type, target)
-        rid = self._by_key.get(key)
-        if rid is None:
-            rid = f"rId{len(self.rels) + 1}"
-            self._by_key[key] = rid
-            self.rels.append((rid, rel_type, target, external))
-        return rid
-
-    def to_xml(self) -> bytes:
-        """The ``word/_rels/document.xml.rels`` part."""
-        return rels_xml((rid, REL + kind, target, ext) for rid, kind, target, ext in self.rels)
-
-
-def rels_xml(rels: Iterable[tuple[str, str, str, bool]]) -> bytes:
-    """A relationships part from ``(id, full type, target, external)`` rows."""
-    root = etree.Element(f"{{{PKG_RELS}}}Relationships", nsmap={None: PKG_RELS})
-    for rid, kind, target, external in rels:
-        e = etree.SubElement(root, f"{{{PKG_RELS}}}Relationship", Id=rid, Type=kind, Target=target)
-        if external:
-            e.set("TargetMode", "External")
-    return serialize(root)
-
-
-def content_types_xml(names: Iterable[str]) -> bytes:
-    """``[Content_Types].xml`` for the part names present."""
-    root = etree.Element(f"{{{CT_NS}}}Types", nsmap={None: CT_NS})
-    for ext, default in DEFAULT_TYPES.items():
-        etree.SubElement(root, f"{{{CT_NS}}}Default", Extension=ext, ContentType=default)
-    for name in names:
-        mime = CONTENT_TYPES.get(name)
-        for kind in ("header", "footer"):
-            if re.fullmatch(rf"word/{kind}\d*\.xml", name):
-                mime = f"{CT_MAIN}.{kind}+xml"
-        if mime:
-            etree.SubElement(root, f"{{{CT_NS}}}Override", PartName="/" + name, ContentType=mime)
-    return serialize(root)
-
-
-def package_rels_xml(with_custom: bool = False) -> bytes:
-    """``_rels/.rels``: the main document and the two property parts."""
-    pkg = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
-    return rels_xml([
-        ("rId1", REL + "officeDocument", "word/document.xml", False),
-        ("rId2", pkg, "docProps/core.xml", False),
-        ("rId3", REL + "extended-properties", "docProps/app.xml", False),
-    ])
-
-
-def w3cdtf(moment: dt.datetime) -> str:
-    """A timestamp as core properties want it (UTC, seconds, ``Z``)."""
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+#: python-docx refuses longer core-property strings; the exact values live in the article record.
+CORE_TEXT_LIMIT = 255
 
 
 def article_datetime(date: str | None) -> dt.datetime | None:
@@ -125,32 +48,23 @@ def _clean(text: str) -> str:
     return clean_xml_text(text)[0]
 
 
-def core_xml(meta: Meta, created: dt.datetime | None, modified: dt.datetime | None) -> bytes:
-    """``docProps/core.xml``: title, creator (author, else source), subject, keywords, language, dates."""
-    root = etree.Element(f"{{{NS['cp']}}}coreProperties",
-                         nsmap={k: NS[k] for k in ("cp", "dc", "dcterms", "xsi")})
+def set_core_properties(core: Any, meta: Meta, created: dt.datetime | None, modified: dt.datetime | None) -> None:
+    """Title, creator (author, else source), subject, keywords, language and dates on an empty core part.
 
-    def add(tag: str, text: str | None) -> etree._Element | None:
-        if not text:
-            return None
-        prefix, _, local = tag.partition(":")
-        e = etree.SubElement(root, f"{{{NS[prefix]}}}{local}")
-        e.text = _clean(text)
-        return e
-
-    add("dc:title", meta.title)
-    add("dc:subject", meta.subtitle or meta.source)
-    add("dc:creator", meta.author or meta.source)
-    add("cp:keywords", ", ".join(meta.keywords))
-    add("dc:description", meta.url)
-    add("dc:language", meta.language)
-    add("cp:lastModifiedBy", "Pressroom")
-    for tag, moment in (("dcterms:created", created), ("dcterms:modified", modified)):
-        if moment is not None:
-            e = add(tag, w3cdtf(moment))
-            assert e is not None
-            e.set(f"{{{NS['xsi']}}}type", "dcterms:W3CDTF")
-    return serialize(root)
+    ``core`` is python-docx's ``CoreProperties``; the prepared reference's core part is empty, so
+    nothing of python-docx's defaults (author "python-docx", a 2013 date) can leak in.
+    """
+    texts = (("title", meta.title), ("subject", meta.subtitle or meta.source),
+             ("author", meta.author or meta.source), ("keywords", ", ".join(meta.keywords)),
+             ("comments", meta.url), ("language", meta.language), ("last_modified_by", "Pressroom"))
+    for name, value in texts:
+        if value:
+            setattr(core, name, _clean(value)[:CORE_TEXT_LIMIT])
+    # python-docx writes the clock time with a ``Z`` as it is: hand it UTC.
+    if created is not None:
+        core.created = created.astimezone(dt.UTC)
+    if modified is not None:
+        core.modified = modified.astimezone(dt.UTC)
 
 
 def app_xml() -> bytes:
@@ -185,9 +99,13 @@ def item_props_xml() -> bytes:
     return serialize(root)
 
 
-def custom_item_rels() -> bytes:
-    """``customXml/_rels/item1.xml.rels``."""
-    return rels_xml([("rId1", REL + "customXmlProps", "itemProps1.xml", False)])
+def add_article_record(document_part: Any, meta: Meta) -> None:
+    """Relate the custom XML record (and the data-store properties Word wants with it) to the document."""
+    package = document_part.package
+    item = Part(PackURI("/customXml/item1.xml"), CT.XML, article_record_xml(meta), package)
+    props = Part(PackURI("/customXml/itemProps1.xml"), CT.OFC_CUSTOM_XML_PROPERTIES, item_props_xml(), package)
+    item.relate_to(props, RT.CUSTOM_XML_PROPS)
+    document_part.relate_to(item, RT.CUSTOM_XML)
 
 
 def zip_time(epoch: int | None) -> tuple[int, int, int, int, int, int]:
@@ -212,4 +130,11 @@ def zip_parts(parts: list[tuple[str, bytes]], epoch: int | None = None) -> bytes
     return buffer.getvalue()
 
 
-__all__ = ["XML_NS", "Relationships", "zip_parts"]
+def reproducible(package: bytes, epoch: int | None) -> bytes:
+    """python-docx's saved package again with fixed times and a fixed order (content types first)."""
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        names = sorted(archive.namelist(), key=lambda name: (name != "[Content_Types].xml", name))
+        return zip_parts([(name, archive.read(name)) for name in names], epoch)
+
+
+__all__ = ["add_article_record", "app_xml", "reproducible", "set_core_properties", "zip_parts"]

@@ -20,9 +20,6 @@ NS = {
     "pr": "urn:pressroom:docx:article",
 }
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 #: Marks what Pressroom itself wrote: content-control tags and the article record's namespace.
 TAG_PREFIX = "pressroom:"
@@ -41,17 +38,6 @@ def qn(tag: str) -> str:
         prefix, _, local = tag.partition(":")
         name = _QN_CACHE[tag] = f"{{{NS[prefix]}}}{local}"
     return name
-
-
-def el(tag: str, attrs: dict[str, Any] | None = None, *children: etree._Element) -> etree._Element:
-    """An element with ``prefix:name`` attributes (values turned into strings) and children."""
-    e = etree.Element(qn(tag), nsmap=None)
-    if attrs:
-        for key, value in attrs.items():
-            e.set(qn(key) if ":" in key else key, str(value))
-    for child in children:
-        e.append(child)
-    return e
 
 
 def sub(parent: etree._Element, tag: str, attrs: dict[str, Any] | None = None) -> etree._Element:
