@@ -37,18 +37,6 @@ XFAILS: dict[tuple[str, str, str], str] = {
         "(markdown-it's validateLink refuses to parse them, so they never become Link nodes the pipeline "
         "can drop) and keeps the body of a raw <script> block as paragraph text"
     ),
-    ("docx-billion-laughs", "docx", "*"): (
-        "converters/readers/docx refuses the entity bomb correctly but raises InputError without "
-        "where=ctx.source_name, so the error line does not name the file"
-    ),
-    ("docx-zip-bomb-1gib", "docx", "*"): (
-        "converters/readers/docx refuses the 1 GiB part correctly but raises InputError without "
-        "where=ctx.source_name, so the error line does not name the file"
-    ),
-    ("docx-corrupt-member", "docx", "*"): (
-        "converters/readers/docx/parts.py Package.read lets zipfile.BadZipFile escape when a member's "
-        "local header is corrupt (traceback instead of an error line)"
-    ),
     ("yaml-impossible-date", "markdown", "*"): (
         "converters/readers/markdown/front_matter.py: yaml.safe_load raises ValueError on 'date: 2021-06-73' "
         "(an impossible timestamp) and it escapes as a traceback"
