@@ -140,6 +140,8 @@ CASES: list[Case] = [
     Case("docx-zip-bomb-1gib", generated("bomb.docx", generate.docx_zip_bomb), ("docx",), "either"),
     # Found by fuzz/fuzz_docx.py: a member whose local header is corrupt.
     Case("docx-corrupt-member", generated("broken.docx", generate.docx_bad_local_header), ("docx",), "error"),
+    # Found by fuzz/fuzz_docx.py: a member whose deflate stream is corrupt.
+    Case("docx-corrupt-deflate", generated("deflate.docx", generate.docx_corrupt_deflate), ("docx",), "error"),
     Case("zip-as-docx", generated("archive.docx", generate.small_zip), ("docx",), "error"),
     Case("nul-bytes", committed("nul_bytes.txt"), ALL_READERS, "either", r"NUL|binary", forbidden=("\x00",)),
     Case("nul-bytes-after-8k", committed("nul_late.txt"), TEXT_READERS, "either", r"NUL|binary", forbidden=("\x00",)),

@@ -186,3 +186,17 @@ def docx_bad_local_header() -> bytes:
         offset = zf.getinfo("word/document.xml").header_offset
     data[offset : offset + 4] = b"XX\x03\x04"
     return bytes(data)
+
+
+def docx_corrupt_deflate() -> bytes:
+    """A DOCX whose word/document.xml has a valid header but a broken deflate stream.
+
+    Found by fuzz/fuzz_docx.py: reading the part raises ``zlib.error``, not ``BadZipFile``.
+    """
+    body = "".join(f"<w:p><w:r><w:t>第{i}段正文，记者从市文化局获悉。</w:t></w:r></w:p>" for i in range(200))
+    data = bytearray(_docx(_body(body)))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start : start + 16] = b"\xff" * 16  # the first deflate block header: invalid code lengths
+    return bytes(data)
