@@ -272,7 +272,7 @@ def meta_from_json(data: dict[str, Any]) -> Meta:
     names = {f.name for f in dataclasses.fields(Meta)}
     unknown = set(data) - names
     if unknown:
-        raise ValueError(f"unknown metadata field(s): {', '.join(sorted(unknown))}")
+        raise ValueError(f"unknown metadata field(s): {', '.join(repr(k) for k in sorted(unknown))}")
     kwargs: dict[str, Any] = dict(data)
     if "keywords" in kwargs:
         if not isinstance(kwargs["keywords"], list):
@@ -299,7 +299,7 @@ def node_from_json(data: Any) -> Any:
     kwargs = {k: node_from_json(v) for k, v in data.items() if k != "type"}
     unknown = set(kwargs) - names
     if unknown:
-        raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))} on {data['type']!r}")
+        raise ValueError(f"unknown field(s) {', '.join(repr(k) for k in sorted(unknown))} on {data['type']!r}")
     try:
         node = cls(**kwargs)
     except TypeError as exc:

@@ -291,3 +291,13 @@ def test_book_images_stay_inside_each_articles_folder(writer: str, tmp_path: Pat
     assert not stray_files(run, allowed), stray_files(run, allowed)
     assert any(path.endswith("ok.png") for path, _ in run.opened), "the image inside the folder is still used"
     assert "outside the article's folder" in run.stderr
+
+
+def test_control_characters_in_a_file_name_stay_on_one_line(tmp_path: Path) -> None:
+    """A name with a line break and a terminal escape is shown escaped: still one error line."""
+    src = tmp_path / "新闻\n第二行\x1b[31m.txt"
+    src.write_bytes(b"")
+    run = run_cli(["convert", str(src), "-o", str(tmp_path / "out.md")], tmp_path)
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert run.stderr.count("\n") == 1 and "\x1b" not in run.stderr, repr(run.stderr)
+    assert "新闻\\n第二行\\x1b[31m.txt" in run.stderr and "empty" in run.stderr

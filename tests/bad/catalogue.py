@@ -184,6 +184,8 @@ CASES: list[Case] = [
         forbidden=XML_FORBIDDEN,
     ),
     Case("lone-surrogates-json", committed("lone_surrogate.json"), ("json",), "either", r"surrogate"),
+    # Found by fuzz/fuzz_json.py: a field name with a line break used to split the error message.
+    Case("fuzz-json-newline-in-field-name", committed("fuzz_json_newline_field.json"), ("json",), "error", r"field"),
     Case("json-wrong-children", committed("wrong_children.json"), ("json",), "error", r"tree|node|must|expected"),
     Case(
         "billion-laughs-xhtml",
