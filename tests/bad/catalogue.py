@@ -142,6 +142,10 @@ CASES: list[Case] = [
     Case("docx-corrupt-member", generated("broken.docx", generate.docx_bad_local_header), ("docx",), "error"),
     # Found by fuzz/fuzz_docx.py: a member whose deflate stream is corrupt.
     Case("docx-corrupt-deflate", generated("deflate.docx", generate.docx_corrupt_deflate), ("docx",), "error"),
+    # Found by fuzz/fuzz_docx.py: a member that needs a ZIP feature zipfile does not implement.
+    Case(
+        "docx-unsupported-zip-version", generated("v12.docx", generate.docx_unsupported_zip_version), ("docx",), "error"
+    ),
     Case("zip-as-docx", generated("archive.docx", generate.small_zip), ("docx",), "error"),
     Case("nul-bytes", committed("nul_bytes.txt"), ALL_READERS, "either", r"NUL|binary", forbidden=("\x00",)),
     Case("nul-bytes-after-8k", committed("nul_late.txt"), TEXT_READERS, "either", r"NUL|binary", forbidden=("\x00",)),

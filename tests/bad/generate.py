@@ -200,3 +200,21 @@ def docx_corrupt_deflate() -> bytes:
     start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
     data[start : start + 16] = b"\xff" * 16  # the first deflate block header: invalid code lengths
     return bytes(data)
+
+
+def docx_unsupported_zip_version() -> bytes:
+    """A DOCX whose central directory says word/document.xml needs ZIP version 12.1 to extract.
+
+    Found by fuzz/fuzz_docx.py: ``zipfile`` raises ``NotImplementedError`` on such a member.
+    """
+    data = bytearray(_docx(_body("<w:p><w:r><w:t>正文</w:t></w:r></w:p>")))
+    name = b"word/document.xml"
+    pos = 0
+    while True:
+        pos = data.index(b"PK\x01\x02", pos)
+        name_len = struct.unpack("<H", data[pos + 28 : pos + 30])[0]
+        if bytes(data[pos + 46 : pos + 46 + name_len]) == name:
+            break
+        pos += 4
+    data[pos + 6 : pos + 8] = struct.pack("<H", 121)
+    return bytes(data)
