@@ -110,3 +110,17 @@ check:
 
 bench: | $(BUILD_DEPS)
 	$(PY) bench/run.py $(BENCH_FLAGS)
+
+# Coverage-guided fuzzing of every reader (atheris/libFuzzer), FUZZ_SECONDS each (not run by CI).
+# Findings land in build/fuzz/artifacts/<reader>/; replay one with `python fuzz/fuzz_<reader>.py FILE`.
+FUZZ_SECONDS ?= 600
+FUZZ_READERS ?= text html markdown json docx
+fuzz: setup
+	$(PY) -m pip install -q -e '.[fuzz]'
+	@status=0; for r in $(FUZZ_READERS); do \
+	  mkdir -p build/fuzz/$$r build/fuzz/artifacts/$$r; \
+	  $(PY) fuzz/seed.py $$r build/fuzz/$$r; \
+	  echo "fuzzing the $$r reader for $(FUZZ_SECONDS) s"; \
+	  PYTHONPATH=$(CURDIR) $(PY) fuzz/fuzz_$$r.py build/fuzz/$$r -max_total_time=$(FUZZ_SECONDS) \
+	    -rss_limit_mb=1024 -timeout=10 -artifact_prefix=build/fuzz/artifacts/$$r/ || status=1; \
+	done; exit $$status

@@ -8,6 +8,7 @@ and keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -114,9 +115,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Line breaks and terminal control characters, which a message may carry from the input
+#: (a file name, a field name): shown escaped, so every message stays one harmless line.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: object) -> str:
+    """``text`` as one line with control characters escaped (``\\n``, ``\\x1b``)."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], str(text))
+
+
 def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
     for d in diagnostics:
-        print(f"pressroom: {d}", file=sys.stderr)
+        print(f"pressroom: {one_line(d)}", file=sys.stderr)
 
 
 def _book_inputs(folder: Path) -> list[Path]:
@@ -160,10 +171,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help(sys.stderr)
             return 2
     except UsageError as exc:
-        print(f"pressroom: error: {exc}", file=sys.stderr)
+        print(f"pressroom: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except PressroomError as exc:
-        print(f"pressroom: error: {exc}", file=sys.stderr)
+        print(f"pressroom: error: {one_line(exc)}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        # Not a bug to show as a traceback: the input needs more memory than this machine allows.
+        print("pressroom: error: out of memory; the input is too large or too complex to convert", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("pressroom: interrupted", file=sys.stderr)

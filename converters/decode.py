@@ -8,6 +8,7 @@ cleanly is refused with an :class:`InputError` that says what the file looks lik
 from __future__ import annotations
 
 import codecs
+import re
 
 from converters.errors import InputError
 
@@ -160,7 +161,15 @@ def decode_bytes(data: bytes, where: str = "", declared: str | None = None) -> s
     return _check_text(best[1], where)
 
 
+#: Control characters XML 1.0 forbids (and the two non-characters). Scraped dumps carry them
+#: (form feeds, ANSI escapes, stray NULs past the sniffed head); every XML-based parser and
+#: writer rejects them, so they go here, once, for every text reader.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff]")
+_PAGE_BREAKS = re.compile("[\x0b\x0c]")
+
+
 def _check_text(text: str, where: str) -> str:
+    text = _XML_FORBIDDEN.sub("", _PAGE_BREAKS.sub("\n", text))
     if not text.strip():
         raise InputError("the file is empty", code="empty-input", where=where)
     return text

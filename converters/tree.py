@@ -272,9 +272,11 @@ def meta_from_json(data: dict[str, Any]) -> Meta:
     names = {f.name for f in dataclasses.fields(Meta)}
     unknown = set(data) - names
     if unknown:
-        raise ValueError(f"unknown metadata field(s): {', '.join(sorted(unknown))}")
+        raise ValueError(f"unknown metadata field(s): {', '.join(repr(k) for k in sorted(unknown))}")
     kwargs: dict[str, Any] = dict(data)
     if "keywords" in kwargs:
+        if not isinstance(kwargs["keywords"], list):
+            raise ValueError("metadata field 'keywords' must be a list of strings")
         kwargs["keywords"] = tuple(str(k) for k in kwargs["keywords"])
     for key, value in kwargs.items():
         if key != "keywords" and value is not None and not isinstance(value, str):
@@ -297,11 +299,54 @@ def node_from_json(data: Any) -> Any:
     kwargs = {k: node_from_json(v) for k, v in data.items() if k != "type"}
     unknown = set(kwargs) - names
     if unknown:
-        raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))} on {data['type']!r}")
+        raise ValueError(f"unknown field(s) {', '.join(repr(k) for k in sorted(unknown))} on {data['type']!r}")
     try:
-        return cls(**kwargs)
+        node = cls(**kwargs)
     except TypeError as exc:
         raise ValueError(f"bad {data['type']!r} node: {exc}") from None
+    _check_fields(node, data["type"])
+    return node
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _tuple_of(kinds: tuple[type, ...]) -> Any:
+    return lambda v: isinstance(v, tuple) and all(isinstance(x, kinds) for x in v)
+
+
+# What each field annotation admits, so a JSON tree cannot smuggle a block into a paragraph,
+# a number into a text run or a string where a list of nodes belongs: writers trust these types.
+_FIELD_CHECKS: dict[str, Any] = {
+    "str": lambda v: isinstance(v, str),
+    "int": _is_int,
+    "bool": lambda v: isinstance(v, bool),
+    "int | None": lambda v: v is None or _is_int(v),
+    "Image | None": lambda v: v is None or isinstance(v, Image),
+    "tuple[Inline, ...]": _tuple_of(INLINE_TYPES),
+    "tuple[Block, ...]": _tuple_of(BLOCK_TYPES),
+    "tuple[ListItem, ...]": _tuple_of((ListItem,)),
+}
+
+_WANTED = {
+    "tuple[Inline, ...]": "a list of inline nodes",
+    "tuple[Block, ...]": "a list of block nodes",
+    "tuple[ListItem, ...]": "a list of list_item nodes",
+    "Image | None": "an image node or null",
+    "int | None": "an integer or null",
+}
+
+
+def _check_fields(node: object, type_name: str) -> None:
+    for f in dataclasses.fields(node):  # type: ignore[arg-type]
+        annotation = str(f.type)
+        check = _FIELD_CHECKS.get(annotation)
+        if check is not None and not check(getattr(node, f.name)):
+            wanted = _WANTED.get(annotation, f"a {annotation}")
+            raise ValueError(f"field {f.name!r} of a {type_name!r} node must be {wanted}")
+    if isinstance(node, Heading) and not 1 <= node.level <= 6:
+        raise ValueError(f"a heading's level must be 1 to 6, not {node.level}")
 
 
 def document_to_json(doc: Document) -> dict[str, Any]:

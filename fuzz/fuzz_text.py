@@ -1,0 +1,8 @@
+"""Fuzz the text reader: `python fuzz/fuzz_text.py CORPUS_DIR -max_total_time=60` (see `make fuzz`)."""
+
+from __future__ import annotations
+
+from common import main
+
+if __name__ == "__main__":
+    main("text")
