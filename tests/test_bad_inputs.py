@@ -45,14 +45,6 @@ XFAILS: dict[tuple[str, str, str], str] = {
         "converters/readers/markdown/front_matter.py: yaml.safe_load raises ValueError on an impossible "
         "date and it escapes as a traceback"
     ),
-    ("docx-corrupt-deflate", "docx", "*"): (
-        "converters/readers/docx/parts.py open_package: zlib.error from a member with a corrupt deflate "
-        "stream escapes python-docx's Document() as a traceback (only BadZipFile is caught)"
-    ),
-    ("docx-unsupported-zip-version", "docx", "*"): (
-        "converters/readers/docx/parts.py open_package: zipfile's NotImplementedError (a member needing "
-        "ZIP version 12.1 or an unsupported compression method) escapes as a traceback"
-    ),
     ("html-million-elements", "html", "*"): (
         "converters/readers/html needs over 10 s of CPU for 1 000 000 elements (content.best_candidate "
         "calls _own_text on every element; dom.strip_unsafe and content.drop_boilerplate walk the tree "
