@@ -37,14 +37,6 @@ XFAILS: dict[tuple[str, str, str], str] = {
         "(markdown-it's validateLink refuses to parse them, so they never become Link nodes the pipeline "
         "can drop) and keeps the body of a raw <script> block as paragraph text"
     ),
-    ("yaml-impossible-date", "markdown", "*"): (
-        "converters/readers/markdown/front_matter.py: yaml.safe_load raises ValueError on 'date: 2021-06-73' "
-        "(an impossible timestamp) and it escapes as a traceback"
-    ),
-    ("fuzz-markdown-impossible-date", "markdown", "*"): (
-        "converters/readers/markdown/front_matter.py: yaml.safe_load raises ValueError on an impossible "
-        "date and it escapes as a traceback"
-    ),
     ("html-million-elements", "html", "*"): (
         "converters/readers/html needs over 10 s of CPU for 1 000 000 elements (content.best_candidate "
         "calls _own_text on every element; dom.strip_unsafe and content.drop_boilerplate walk the tree "
