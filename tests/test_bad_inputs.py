@@ -28,10 +28,6 @@ XFAILS: dict[tuple[str, str, str], str] = {
         "converters/readers/html drops <script>, on* handlers and javascript: links silently; "
         "issue 8 asks for a warning on stderr when dangerous parts are dropped"
     ),
-    ("control-char-references-html", "html", "*"): (
-        "converters/readers/html/dom.py remove() sets .tail to text holding control characters that "
-        "numeric references (&#1;) decode to; lxml raises ValueError and the CLI prints a traceback"
-    ),
     ("script-handlers-js-links-md", "markdown", "*"): (
         "converters/readers/markdown keeps javascript: links as literal text '[x](javascript:...)' "
         "(markdown-it's validateLink refuses to parse them, so they never become Link nodes the pipeline "

@@ -28,6 +28,10 @@ DROP_TAGS = frozenset(
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 #: C0 controls other than tab/newline/CR: libxml2 stops at some of them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: What XML 1.0 forbids in text, tab/newline/CR aside. Numeric references (``&#1;``, ``&#xFFFE;``) put
+#: these in parsed text after :func:`parse` has cleaned the source, and lxml refuses to *set* text
+#: holding them (ValueError), so every text or tail the reader writes goes through :func:`xml_text`.
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 #: A hidden block bigger than this many characters is kept: some sites hide the article until a
@@ -53,6 +57,11 @@ def text_of(el: etree._Element) -> str:
     return re.sub(r"\s+", " ", "".join(el.itertext())).strip()
 
 
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML forbids, so that lxml accepts it as element text."""
+    return _XML_FORBIDDEN.sub("", text)
+
+
 def remove(el: etree._Element, keep_tail: bool = True) -> None:
     """Detach ``el``; its tail text (which belongs to the parent's flow) stays by default."""
     parent = el.getparent()
@@ -61,9 +70,9 @@ def remove(el: etree._Element, keep_tail: bool = True) -> None:
     if keep_tail and el.tail:
         prev = el.getprevious()
         if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
+            prev.tail = xml_text((prev.tail or "") + el.tail)
         else:
-            parent.text = (parent.text or "") + el.tail
+            parent.text = xml_text((parent.text or "") + el.tail)
     parent.remove(el)
 
 
