@@ -33,11 +33,6 @@ XFAILS: dict[tuple[str, str, str], str] = {
         "(markdown-it's validateLink refuses to parse them, so they never become Link nodes the pipeline "
         "can drop) and keeps the body of a raw <script> block as paragraph text"
     ),
-    ("html-million-elements", "html", "*"): (
-        "converters/readers/html needs over 10 s of CPU for 1 000 000 elements (content.best_candidate "
-        "calls _own_text on every element; dom.strip_unsafe and content.drop_boilerplate walk the tree "
-        "again): needs one pass or an element-count limit with a clear error"
-    ),
 }
 
 #: Outputs bigger than this mean something was expanded that should not have been.
