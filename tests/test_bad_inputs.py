@@ -24,10 +24,6 @@ from tests.bad.harness import EXTENSION, Run, importable, output_text, run_cli, 
 #: Catalogue runs that fail because of a defect in a module owned elsewhere, keyed by
 #: (case, reader, writer); "*" matches any. Each reason names the module and the defect.
 XFAILS: dict[tuple[str, str, str], str] = {
-    ("script-handlers-js-links-html", "html", "*"): (
-        "converters/readers/html drops <script>, on* handlers and javascript: links silently; "
-        "issue 8 asks for a warning on stderr when dangerous parts are dropped"
-    ),
     ("script-handlers-js-links-md", "markdown", "*"): (
         "converters/readers/markdown keeps javascript: links as literal text '[x](javascript:...)' "
         "(markdown-it's validateLink refuses to parse them, so they never become Link nodes the pipeline "

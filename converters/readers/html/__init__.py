@@ -69,7 +69,9 @@ def read_html(data: bytes, ctx: Context) -> Document:
             where=ctx.source_name,
         )
     found = meta.extract(root)
-    strip_unsafe(root)
+    dropped = strip_unsafe(root)
+    if summary := dropped.summary():
+        ctx.warn("active-content", f"dropped {summary}")
     body = root.find("body")
     if body is None:
         body = root
