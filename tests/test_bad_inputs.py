@@ -24,39 +24,10 @@ from tests.bad.harness import EXTENSION, Run, importable, output_text, run_cli, 
 #: Catalogue runs that fail because of a defect in a module owned elsewhere, keyed by
 #: (case, reader, writer); "*" matches any. Each reason names the module and the defect.
 XFAILS: dict[tuple[str, str, str], str] = {
-    ("script-handlers-js-links-html", "html", "*"): (
-        "converters/readers/html drops <script>, on* handlers and javascript: links silently; "
-        "issue 8 asks for a warning on stderr when dangerous parts are dropped"
-    ),
-    ("control-char-references-html", "html", "*"): (
-        "converters/readers/html/dom.py remove() sets .tail to text holding control characters that "
-        "numeric references (&#1;) decode to; lxml raises ValueError and the CLI prints a traceback"
-    ),
     ("script-handlers-js-links-md", "markdown", "*"): (
         "converters/readers/markdown keeps javascript: links as literal text '[x](javascript:...)' "
         "(markdown-it's validateLink refuses to parse them, so they never become Link nodes the pipeline "
         "can drop) and keeps the body of a raw <script> block as paragraph text"
-    ),
-    ("yaml-impossible-date", "markdown", "*"): (
-        "converters/readers/markdown/front_matter.py: yaml.safe_load raises ValueError on 'date: 2021-06-73' "
-        "(an impossible timestamp) and it escapes as a traceback"
-    ),
-    ("fuzz-markdown-impossible-date", "markdown", "*"): (
-        "converters/readers/markdown/front_matter.py: yaml.safe_load raises ValueError on an impossible "
-        "date and it escapes as a traceback"
-    ),
-    ("docx-corrupt-deflate", "docx", "*"): (
-        "converters/readers/docx/parts.py open_package: zlib.error from a member with a corrupt deflate "
-        "stream escapes python-docx's Document() as a traceback (only BadZipFile is caught)"
-    ),
-    ("docx-unsupported-zip-version", "docx", "*"): (
-        "converters/readers/docx/parts.py open_package: zipfile's NotImplementedError (a member needing "
-        "ZIP version 12.1 or an unsupported compression method) escapes as a traceback"
-    ),
-    ("html-million-elements", "html", "*"): (
-        "converters/readers/html needs over 10 s of CPU for 1 000 000 elements (content.best_candidate "
-        "calls _own_text on every element; dom.strip_unsafe and content.drop_boilerplate walk the tree "
-        "again): needs one pass or an element-count limit with a clear error"
     ),
 }
 

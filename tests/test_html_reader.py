@@ -343,3 +343,25 @@ def test_teaser_cards_are_dropped_but_link_led_paragraphs_stay() -> None:
     paragraphs = query(doc, Paragraph)
     assert len(paragraphs) == 5
     assert [link.url for link in query(doc, Link)] == [f"https://example.org/org{i}" for i in range(3)]
+
+
+def test_active_content_is_dropped_with_one_counted_warning() -> None:
+    page = (
+        "<html><body onload='a()'><script>b()</script><h1>标题</h1>"
+        "<p onclick='c()' onmouseover='d()'>记者从市文化局获悉，新的城市书房今天开放，市民可免费借阅。"
+        "<a href='java&#x09;script:e()'>点此</a><a href='https://example.com/'>原文</a></p>"
+        "<svg><script>f()</script></svg></body></html>"
+    )
+    ctx = Context()
+    doc = read_html(page.encode(), ctx)
+    warnings = [d.message for d in ctx.diagnostics if d.code == "active-content"]
+    assert warnings == ["dropped 2 scripts, 3 event handlers, 1 script link"]
+    text = plain_text(doc)
+    assert "记者从市文化局获悉" in text and "点此" not in text
+    assert not any(call in dumps(doc) for call in ("b()", "c()", "e()", "f()"))
+
+
+def test_control_character_references_after_a_removed_element() -> None:
+    doc = read_html('<p>前文<p style="display:none"></p>&#1;后&#xFFFE;文&#x1b;'.encode(), Context())
+    text = plain_text(doc)
+    assert "后" in text and not any(ch in text for ch in "\x01\ufffe\x1b")

@@ -118,12 +118,7 @@ def _read_only_pressroom_errors(name: str, data: bytes) -> Document | None:
 
 #: Property failures that belong to a reader owned elsewhere: reader -> the defect. Each has an
 #: ``@example`` below that reproduces it, so the expected failure is deterministic.
-READER_DEFECTS = {
-    "html": (
-        "converters/readers/html/dom.py remove(): a control character from a numeric reference (&#1;) in "
-        "the tail of a removed element makes lxml raise ValueError"
-    ),
-}
+READER_DEFECTS: dict[str, str] = {}
 CONTROL_REF_PAGE = '<p><p style="display:none"></p>&#1;'
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,6 +160,9 @@ def open_package(data: bytes, where: str) -> Package:
             big = next((i.filename for i in archive.infolist() if i.file_size > MAX_PART_BYTES), None)
     except (zipfile.BadZipFile, ValueError):
         raise InputError("not a DOCX file (it is not a ZIP package)", code="bad-docx", where=where) from None
+    except NotImplementedError as exc:
+        # zipfile refuses a member needing a ZIP version or compression method it does not implement.
+        raise InputError(f"damaged DOCX package: {exc}", code="bad-docx", where=where) from None
     if big is not None:
         raise InputError(f"the DOCX part {big} is over {MAX_PART_BYTES // 2**20} MiB", code="input-too-large",
                          where=where)
@@ -171,8 +175,10 @@ def open_package(data: bytes, where: str) -> Package:
                          where=where) from None
     except (ValueError, PackageNotFoundError):
         raise InputError("not a Word document (no main document part)", code="bad-docx", where=where) from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
-        raise InputError(f"the DOCX package is damaged ({exc})", code="bad-docx", where=where) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error, NotImplementedError) as exc:
+        # python-docx reads every part here: zlib.error is a corrupt deflate stream, NotImplementedError a
+        # compression method zipfile lacks. No part is read lazily later, so this is the one boundary.
+        raise InputError(f"damaged DOCX package: {exc}", code="bad-docx", where=where) from None
     except etree.XMLSyntaxError as exc:
         if "depth" in str(exc).lower():  # libxml2's own limit on nesting
             raise InputError("the Word document is nested too deeply to read", code="bad-docx",

@@ -24,6 +24,14 @@ def parse_front_matter(source: str, ctx: Context) -> Meta:
         mark = getattr(exc, "problem_mark", None)
         line = f" (line {mark.line + 2})" if mark is not None else ""
         raise InputError(f"the YAML front matter is malformed{line}", code="bad-front-matter", where=where) from None
+    except (ValueError, OverflowError) as exc:
+        # PyYAML builds datetime objects for anything shaped like a timestamp; 'date: 2021-06-73' fails
+        # inside the constructor with a bare ValueError ("day is out of range for month").
+        raise InputError(
+            f"the YAML front matter holds an impossible date or time ({exc}); fix it or quote it",
+            code="bad-front-matter",
+            where=where,
+        ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
