@@ -25,11 +25,11 @@ demo: setup
 	  echo "built build/sample.$$fmt"; \
 	done
 
-test: setup
+test: setup lint
 	$(PY) -m pytest
 
 lint: setup
-	$(VENV)/bin/ruff check converters tests
+	$(VENV)/bin/ruff check converters tests scripts bench fuzz templates
 	$(VENV)/bin/mypy
 
 # Re-record golden files after reviewing the diff the failing test printed.

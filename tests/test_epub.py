@@ -204,12 +204,12 @@ def flatten_toc(entries) -> list[str]:  # type: ignore[no-untyped-def]
     return out
 
 
-def test_nav_lists_the_title_then_the_headings(canonical_doc: Document, canonical_epub: bytes, tmp_path: Path) -> None:
+def test_nav_lists_the_headings(canonical_doc: Document, canonical_epub: bytes, tmp_path: Path) -> None:
     headings = [plain_text(h) for h in query(canonical_doc, Heading)]
-    assert toc_labels(xml(canonical_epub, "nav.xhtml")) == [canonical_doc.meta.title, *headings]
-    assert flatten_toc(read_back(canonical_epub, tmp_path).toc) == [canonical_doc.meta.title, *headings]
+    assert toc_labels(xml(canonical_epub, "nav.xhtml")) == headings
+    assert flatten_toc(read_back(canonical_epub, tmp_path).toc) == headings
     ncx_labels = xml(canonical_epub, "toc.ncx").xpath("//n:navLabel/n:text/text()", namespaces={"n": "http://www.daisy.org/z3986/2005/ncx/"})
-    assert ncx_labels == [canonical_doc.meta.title, *headings]
+    assert ncx_labels == headings
     landmarks = xml(canonical_epub, "nav.xhtml").xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
     assert landmarks == ["cover", "bodymatter"]
 
@@ -241,7 +241,13 @@ def test_sample_has_five_numbered_figcaptions(sample_doc: Document, tmp_path: Pa
     book = read_back(epub, tmp_path)
     assert dc(book, "title") == [sample_doc.meta.title]
     headings = [" ".join(plain_text(h).split()) for h in query(sample_doc, Heading)]
-    assert toc_labels(xml(epub, "nav.xhtml"))[1:] == headings
+    assert toc_labels(xml(epub, "nav.xhtml")) == headings
+    assert flatten_toc(book.toc) == headings
+
+
+def test_article_without_headings_is_listed_by_its_title(canonical_doc: Document) -> None:
+    doc = Document(canonical_doc.meta, tuple(b for b in canonical_doc.blocks if not isinstance(b, Heading)))
+    assert toc_labels(xml(build(doc)[0], "nav.xhtml")) == [canonical_doc.meta.title]
 
 
 def test_missing_and_corrupt_images_keep_captions_with_warnings(tmp_path: Path) -> None:
@@ -358,7 +364,7 @@ def test_headings_nest_in_the_contents_by_level() -> None:
         tuple(Heading(level, (Text(name),)) for level, name in [(1, "一"), (3, "一之一"), (2, "一之二"), (1, "二")]),
     )
     nav = xml(build(doc)[0], "nav.xhtml")
-    top = nav.xpath("//x:nav[@epub:type='toc']/x:ol/x:li/x:ol/x:li", namespaces=NS)
+    top = nav.xpath("//x:nav[@epub:type='toc']/x:ol/x:li", namespaces=NS)
     tree = [(li.xpath("string(x:a)", namespaces=NS), li.xpath("x:ol/x:li/x:a/text()", namespaces=NS)) for li in top]
     assert tree == [("一", ["一之一", "一之二"]), ("二", [])]
     page = xml(build(doc)[0], "ch001.xhtml")  # level-1 headings move down one: h1 is the title

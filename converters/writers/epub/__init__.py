@@ -147,7 +147,9 @@ def write_epub(tree: Document | Book, ctx: Context) -> bytes:
             entries.append(Entry(label, None, [c[1] for c in chapters[start : start + len(members)]]))
             start += len(members)
     else:
-        entries = [chapters[0][1]]
+        # One article: the contents are its headings (the chapter itself opens the book);
+        # an article without headings is listed by its title.
+        entries = chapters[0][1].children or [chapters[0][1]]
     landmarks = [Landmark("cover", "cover.xhtml", "封面")]
     if isinstance(tree, Book):
         landmarks.append(Landmark("toc", "nav.xhtml#toc", "目录"))
