@@ -23,13 +23,7 @@ from tests.bad.harness import EXTENSION, Run, importable, output_text, run_cli, 
 
 #: Catalogue runs that fail because of a defect in a module owned elsewhere, keyed by
 #: (case, reader, writer); "*" matches any. Each reason names the module and the defect.
-XFAILS: dict[tuple[str, str, str], str] = {
-    ("script-handlers-js-links-md", "markdown", "*"): (
-        "converters/readers/markdown keeps javascript: links as literal text '[x](javascript:...)' "
-        "(markdown-it's validateLink refuses to parse them, so they never become Link nodes the pipeline "
-        "can drop) and keeps the body of a raw <script> block as paragraph text"
-    ),
-}
+XFAILS: dict[tuple[str, str, str], str] = {}
 
 #: Outputs bigger than this mean something was expanded that should not have been.
 MAX_OUTPUT_BYTES = 20 * 1024 * 1024

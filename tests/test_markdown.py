@@ -42,6 +42,7 @@ from converters.tree import (
     ThematicBreak,
     dumps,
     loads,
+    plain_text,
     query,
 )
 from converters.writers.markdown import escape_text, write_markdown
@@ -418,3 +419,20 @@ def test_reader_takes_any_text_and_its_tree_round_trips(text: str) -> None:
     except InputError:
         return
     assert back(md(doc)) == doc
+
+
+def test_script_links_and_blocks_are_dropped_with_one_counted_warning() -> None:
+    source = (
+        "正文[点此](javascript:alert(1))和[原文](https://example.com/)。<javascript:alert(2)>\n\n"
+        "![图](vbscript:x) <b>粗<script>alert(3)</script>体</b>\n\n"
+        "<script>\nalert(4)\n</script>\n\n第三段。\n"
+    )
+    ctx = Context()
+    doc = read_markdown(source.encode(), ctx)
+    assert [d.message for d in ctx.diagnostics if d.code == "active-content"] == [
+        "dropped 2 script links, 1 script image, 2 script or style blocks"
+    ]
+    text = plain_text(doc)
+    assert "点此" in text and "粗体" in text and "第三段" in text
+    assert "alert" not in dumps(doc) and "script:" not in dumps(doc)
+    assert query(doc, Link) == [Link((Text("原文"),), "https://example.com/")]

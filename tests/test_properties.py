@@ -163,7 +163,12 @@ _docx_like = st.lists(
 ).map(_zip_bytes)
 
 
+#: Found by this test: [Content_Types].xml whose root is not <Types> (python-docx raised AttributeError).
+WRONG_CONTENT_TYPES = _zip_bytes([("[Content_Types].xml", b"<p></p>")])
+
+
 @given(data=st.one_of(st.binary(max_size=600), _docx_like))
+@example(data=WRONG_CONTENT_TYPES)
 @settings(max_examples=200, deadline=None)
 def test_docx_reader_raises_only_pressroom_errors(data: bytes) -> None:
     _read_only_pressroom_errors("docx", data)

@@ -179,6 +179,11 @@ def open_package(data: bytes, where: str) -> Package:
         # python-docx reads every part here: zlib.error is a corrupt deflate stream, NotImplementedError a
         # compression method zipfile lacks. No part is read lazily later, so this is the one boundary.
         raise InputError(f"damaged DOCX package: {exc}", code="bad-docx", where=where) from None
+    except (AttributeError, TypeError):
+        # python-docx assumes each package part's XML has the root its schema names; a part such as
+        # [Content_Types].xml holding some other element fails inside it as a bare AttributeError.
+        raise InputError("damaged DOCX package: a package part holds the wrong kind of XML", code="bad-docx",
+                         where=where) from None
     except etree.XMLSyntaxError as exc:
         if "depth" in str(exc).lower():  # libxml2's own limit on nesting
             raise InputError("the Word document is nested too deeply to read", code="bad-docx",

@@ -25,10 +25,12 @@ from markdown_it.token import Token
 
 from converters.context import Context
 from converters.decode import decode_bytes
+from converters.errors import Diagnostic
 from converters.readers.markdown.front_matter import parse_front_matter
 from converters.readers.markdown.inlines import (
     CAPTION_MARKER,
     CAPTION_SOURCE,
+    DROPPED_KINDS,
     TAG,
     alt_caption,
     attrs,
@@ -37,6 +39,7 @@ from converters.readers.markdown.inlines import (
     normalise_inlines,
     parse_inlines,
     parser,
+    warn_dropped,
 )
 from converters.tree import (
     Block,
@@ -161,7 +164,10 @@ def _html_block(tokens: list[Token], i: int, out: list[Block], ctx: Context) -> 
         a = attrs(m[3])
         out.append(Paragraph((Image(a.get("src", ""), a.get("alt", ""), a.get("title", "")),)))
         return i + 1
-    source = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>|<!--.*?-->", " ", source)
+    # A script or style body is code, never article text (an unclosed one runs to the block's end).
+    for m in re.finditer(r"(?is)<(script|style)\b", source):
+        warn_dropped(ctx, "script-block", f"a raw <{m[1].lower()}> element")
+    source = re.sub(r"(?is)<(script|style)\b.*?(?:</\1\s*>|\Z)|<!--.*?-->", " ", source)
     # Block-level tags separate words; inline ones (<b>, <span>) must not put spaces into CJK text.
     source = re.sub(r"(?i)</?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section)\b[^>]*>", " ", source)
     text = html.unescape(re.sub(r"<[^>]*>", "", source))
@@ -169,6 +175,22 @@ def _html_block(tokens: list[Token], i: int, out: list[Block], ctx: Context) -> 
         ctx.warn("markdown-html-dropped", "a raw HTML block was kept as plain text")
         out.append(Paragraph(normalise_inlines((Text(" ".join(text.split())),))))
     return i + 1
+
+
+def _count_dropped(ctx: Context, start: int) -> None:
+    """Fold the per-occurrence warnings about active content into one counted warning."""
+    counts = {code: 0 for code in DROPPED_KINDS}
+    kept: list[Diagnostic] = []
+    for d in ctx.diagnostics[start:]:
+        if d.code in counts:
+            counts[d.code] += 1
+        else:
+            kept.append(d)
+    parts = [f"{n} {DROPPED_KINDS[code]}{'' if n == 1 else 's'}" for code, n in counts.items() if n]
+    del ctx.diagnostics[start:]
+    if parts:
+        ctx.warn("active-content", f"dropped {', '.join(parts)}")
+    ctx.diagnostics.extend(kept)
 
 
 def read_markdown(data: bytes, ctx: Context) -> Document:
@@ -180,7 +202,9 @@ def read_markdown(data: bytes, ctx: Context) -> Document:
     if has_front_matter:
         meta = parse_front_matter(tokens[0].content, ctx)
         tokens = tokens[1:]
+    start = len(ctx.diagnostics)
     blocks, _ = _blocks(tokens, 0, "", ctx)
+    _count_dropped(ctx, start)
     if not has_front_matter and blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
         # Hand-written Markdown without front matter: its leading level-1 heading is the title.
         meta = Meta(title=plain_text(blocks[0]).strip() or None)

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import validateLink
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -33,6 +34,28 @@ def _verbatim(link: str) -> str:
     return link
 
 
+def _any_link(link: str) -> bool:
+    # markdown-it leaves a link it refuses as literal text "[x](javascript:...)"; parse every link
+    # instead and let safe_url decide, so a script URL is dropped rather than shown.
+    return True
+
+
+def safe_url(url: str) -> bool:
+    """True unless ``url`` is one markdown-it would refuse (``javascript:``, ``vbscript:``, ``file:``,
+    non-image ``data:``); browsers ignore whitespace and controls inside a scheme, so they go first."""
+    return validateLink(re.sub(r"[\x00-\x20]", "", url))
+
+
+def warn_dropped(ctx: Context | None, code: str, what: str) -> None:
+    """Record one dropped piece of active content; :func:`count_dropped` folds them per kind."""
+    if ctx is not None:
+        ctx.warn(code, what)
+
+
+#: Warning codes for active content, and how the counted message names them.
+DROPPED_KINDS = {"script-link": "script link", "script-image": "script image", "script-block": "script or style block"}
+
+
 @cache
 def parser() -> MarkdownIt:
     """The one markdown-it instance: CommonMark, raw HTML on, front matter, URLs kept as written."""
@@ -40,6 +63,7 @@ def parser() -> MarkdownIt:
     # Keep destinations verbatim: the tree stores URLs as the source wrote them, not %-encoded.
     md.normalizeLink = _verbatim  # type: ignore[method-assign,assignment]
     md.normalizeLinkText = _verbatim  # type: ignore[method-assign]
+    md.validateLink = _any_link  # type: ignore[method-assign,assignment]
     return md
 
 
@@ -136,8 +160,12 @@ def inlines_of(tokens: Sequence[Token], ctx: Context | None) -> tuple[Inline, ..
             if stack[depth].kind == kind and stack[depth].origin == origin:
                 while len(stack) > depth:
                     frame = stack.pop()
+                    if frame.kind == "drop":  # the body of an inline <script>/<style>: never text
+                        continue
                     if frame.attrs.get("unsafe"):  # an <a> to javascript: and the like: keep the text only
-                        stack[-1].children.extend(frame.children)
+                        # ...but not an autolink's, whose text is the script itself.
+                        if frame.attrs.get("unsafe") != "autolink":
+                            stack[-1].children.extend(frame.children)
                     else:
                         stack[-1].children.append(frame.close())
                 return
@@ -151,10 +179,18 @@ def inlines_of(tokens: Sequence[Token], ctx: Context | None) -> tuple[Inline, ..
         elif t.type == "hardbreak":
             top.append(LineBreak())
         elif t.type == "image":
-            top.append(Image(str(t.attrGet("src") or ""), _token_text(t.children or []), str(t.attrGet("title") or "")))
+            if safe_url(str(t.attrGet("src") or "")):
+                top.append(
+                    Image(str(t.attrGet("src") or ""), _token_text(t.children or []), str(t.attrGet("title") or ""))
+                )
+            else:
+                warn_dropped(ctx, "script-image", "an image with a script URL")
         elif t.type in ("em_open", "strong_open", "link_open"):
             kind = {"em_open": "emph", "strong_open": "strong", "link_open": "link"}[t.type]
             attrs = {"href": str(t.attrGet("href") or ""), "title": str(t.attrGet("title") or "")}
+            if kind == "link" and not safe_url(attrs["href"]):
+                attrs["unsafe"] = "autolink" if t.markup == "autolink" else "1"
+                warn_dropped(ctx, "script-link", "a link with a script URL; its text is kept")
             stack.append(_Frame(kind, "md", attrs))
         elif t.type in ("em_close", "strong_close", "link_close"):
             close({"em_close": "emph", "strong_close": "strong", "link_close": "link"}[t.type], "md")
@@ -162,7 +198,8 @@ def inlines_of(tokens: Sequence[Token], ctx: Context | None) -> tuple[Inline, ..
             _html_inline(t.content, stack, close, ctx)
     while len(stack) > 1:  # unclosed HTML tags: keep their content, drop the tag
         frame = stack.pop()
-        stack[-1].children.extend(frame.children)
+        if frame.kind != "drop":
+            stack[-1].children.extend(frame.children)
     return tuple(root.children)
 
 
@@ -175,8 +212,10 @@ def _html_inline(source: str, stack: list[_Frame], close: Any, ctx: Context | No
         stack[-1].children.append(LineBreak())
     elif name == "img":
         a = attrs(m[3])
-        if parser().validateLink(a.get("src", "")):
+        if safe_url(a.get("src", "")):
             stack[-1].children.append(Image(a.get("src", ""), a.get("alt", ""), a.get("title", "")))
+        else:
+            warn_dropped(ctx, "script-image", "an image with a script URL")
     elif name in _INLINE_KINDS:
         kind = _INLINE_KINDS[name]
         if closing:
@@ -184,9 +223,16 @@ def _html_inline(source: str, stack: list[_Frame], close: Any, ctx: Context | No
         else:
             # Raw tags get the same URL check markdown-it applies to Markdown links.
             found = attrs(m[3]) if kind == "link" else {}
-            if kind == "link" and not parser().validateLink(found.get("href", "")):
+            if kind == "link" and not safe_url(found.get("href", "")):
                 found["unsafe"] = "1"
+                warn_dropped(ctx, "script-link", "a link with a script URL; its text is kept")
             stack.append(_Frame(kind, "html", found))
+    elif name in ("script", "style"):
+        if closing:
+            close("drop", "html")
+        else:
+            warn_dropped(ctx, "script-block", f"a raw <{name}> element")
+            stack.append(_Frame("drop", "html", {}))
     elif ctx is not None and not closing:
         ctx.warn("markdown-html-dropped", f"raw HTML tag <{m[1]}{name}> dropped, its text kept")
 
