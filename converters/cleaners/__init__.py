@@ -1,1 +1,30 @@
-"""Cleaners: pure ``Document -> Document`` functions, each idempotent."""
+"""Cleaners: pure ``Document -> Document`` functions, each idempotent.
+
+:func:`map_inline_runs` is the one traversal they share: it rebuilds every block, handing each
+run of inlines (paragraph, heading, caption, credit text) to a function.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from converters.tree import Block, BlockQuote, Credit, Figure, Heading, Inline, List, ListItem, Paragraph
+
+InlineRun = tuple[Inline, ...]
+
+
+def map_inline_runs(block: Block, fn: Callable[[InlineRun], InlineRun]) -> Block:
+    """``block`` rebuilt with ``fn`` applied to each of its inline runs, nested blocks included."""
+    if isinstance(block, (Paragraph, Credit)):
+        return type(block)(fn(block.children))
+    if isinstance(block, Heading):
+        return Heading(block.level, fn(block.children))
+    if isinstance(block, Figure):
+        return dataclasses.replace(block, caption=fn(block.caption))
+    if isinstance(block, BlockQuote):
+        return BlockQuote(tuple(map_inline_runs(b, fn) for b in block.children))
+    if isinstance(block, List):
+        items = tuple(ListItem(tuple(map_inline_runs(b, fn) for b in item.children)) for item in block.children)
+        return dataclasses.replace(block, children=items)
+    return block

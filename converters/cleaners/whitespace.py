@@ -11,20 +11,13 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from converters.cleaners import map_inline_runs
 from converters.tree import (
-    Block,
-    BlockQuote,
-    Credit,
     Document,
     Emph,
-    Figure,
-    Heading,
     Inline,
     Link,
-    List,
-    ListItem,
     Meta,
-    Paragraph,
     Strong,
     Text,
 )
@@ -58,21 +51,6 @@ def _inlines(nodes: tuple[Inline, ...], strip: bool = True) -> tuple[Inline, ...
     return tuple(n for n in out if not (isinstance(n, Text) and not n.text))
 
 
-def _block(block: Block) -> Block:
-    if isinstance(block, (Paragraph, Credit)):
-        return type(block)(_inlines(block.children))
-    if isinstance(block, Heading):
-        return Heading(block.level, _inlines(block.children))
-    if isinstance(block, Figure):
-        return dataclasses.replace(block, caption=_inlines(block.caption))
-    if isinstance(block, BlockQuote):
-        return BlockQuote(tuple(_block(b) for b in block.children))
-    if isinstance(block, List):
-        items = tuple(ListItem(tuple(_block(b) for b in item.children)) for item in block.children)
-        return dataclasses.replace(block, children=items)
-    return block
-
-
 def _meta(meta: Meta) -> Meta:
     def fix(value: str | None) -> str | None:
         if value is None:
@@ -92,4 +70,4 @@ def _meta(meta: Meta) -> Meta:
 
 def normalise_whitespace(doc: Document) -> Document:
     """The document with whitespace normalised in every text node and metadata string."""
-    return Document(_meta(doc.meta), tuple(_block(b) for b in doc.blocks))
+    return Document(_meta(doc.meta), tuple(map_inline_runs(b, _inlines) for b in doc.blocks))
