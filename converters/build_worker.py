@@ -12,14 +12,14 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import queue
+import pickle
 import resource
 import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from multiprocessing.queues import Queue
 from pathlib import Path
 
 from converters import pipeline
@@ -172,25 +172,31 @@ WARM_UP_ARTICLE = Document(
 )
 
 
-def _worker_loop(tasks: Queue[Job | None], results: Queue[tuple[int, ArticleResult]], options: Options,
-                 formats: list[str], readers: list[str]) -> None:
+def _worker_loop(conn: Connection, options: Options, formats: list[str], readers: list[str]) -> None:
     # Ctrl-C on a terminal reaches the whole process group: the parent decides, workers ignore it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
     warm_up(formats, readers)
-    pid = os.getpid()
-    while (job := tasks.get()) is not None:
-        results.put((pid, convert_article(job, options)))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:  # the parent is gone
+            return
+        if job is None:
+            return
+        conn.send(convert_article(job, options))
 
 
 def run_pool(jobs: list[Job], options: Options, workers: int, formats: list[str],
              on_result: Callable[[ArticleResult], None]) -> None:
     """Convert ``jobs`` in ``workers`` processes, calling ``on_result`` in this process as each ends.
 
-    Each worker has its own task queue and gets its next article when it reports the last one, so
-    this process always knows which article a worker holds: if the worker dies, that article fails
-    and a new worker takes over. Interrupts propagate once every worker is stopped (SIGTERM, then
-    SIGKILL); a worker stopped by SIGTERM removes its temporary file on the way out.
+    Each worker has its own pipe and gets its next article when it reports the last one, so this
+    process always knows which article a worker holds: if the worker dies, that article fails and a
+    new worker takes over. Pipes, not one shared queue: a worker killed while writing to a shared
+    queue leaves its lock held and every other worker blocked; a pipe dies with its worker alone.
+    Interrupts propagate once every worker is stopped (SIGTERM, then SIGKILL); a worker stopped by
+    SIGTERM removes its temporary file on the way out.
     """
     from converters import registry
 
@@ -201,60 +207,68 @@ def run_pool(jobs: list[Job], options: Options, workers: int, formats: list[str]
     writers = registry.writers()
     mp.set_forkserver_preload([__name__, *(writers[f].partition(":")[0] for f in formats if f in writers)])
     readers = sorted({registry.format_for_path(j.source) or "text" for j in jobs})
-    results: Queue[tuple[int, ArticleResult]] = mp.Queue()
     pending = list(reversed(jobs))  # pop() from the end gives them in order
-    procs: dict[int, tuple[BaseProcess, Queue[Job | None]]] = {}
-    holding: dict[int, Job] = {}  # pid -> the article that worker is converting
+    procs: dict[Connection, BaseProcess] = {}  # our end of each worker's pipe -> the worker
+    holding: dict[Connection, Job] = {}  # the article each worker is converting
 
-    def feed(pid: int) -> None:
-        tasks = procs[pid][1]
-        if pending:
-            holding[pid] = pending.pop()
-            tasks.put(holding[pid])
-        else:
-            tasks.put(None)
+    def feed(conn: Connection) -> None:
+        job = pending.pop() if pending else None
+        try:
+            conn.send(job)
+        except OSError:  # the worker just died; its EOF is seen on the next wait
+            if job is not None:
+                pending.append(job)
+            return
+        if job is not None:
+            holding[conn] = job
 
     def start() -> None:
-        tasks: Queue[Job | None] = mp.Queue()
-        p = mp.Process(target=_worker_loop, args=(tasks, results, options, formats, readers), daemon=True)
+        ours, theirs = mp.Pipe()
+        p = mp.Process(target=_worker_loop, args=(theirs, options, formats, readers), daemon=True)
         p.start()
-        procs[p.pid or 0] = (p, tasks)
-        feed(p.pid or 0)
+        theirs.close()  # only the worker holds its end now, so its death reads as EOF here
+        procs[ours] = p
+        feed(ours)
+
+    def lose(conn: Connection) -> int:
+        """Forget a dead worker; fail the article it held. Returns how many articles ended."""
+        p = procs.pop(conn)
+        conn.close()
+        p.join(timeout=5)
+        lost = holding.pop(conn, None)
+        if lost is None:
+            return 0
+        why = f"the worker process died (exit code {p.exitcode})"
+        on_result(ArticleResult(lost.source, failed=[(f, o, why) for f, o in lost.outputs]))
+        return 1
 
     for _ in range(min(workers, len(jobs))):
         start()
     remaining = len(jobs)
     try:
         while remaining:
-            try:
-                pid, result = results.get(timeout=0.5)
-            except queue.Empty:
-                for pid, (p, _) in list(procs.items()):
-                    if p.exitcode is None:
-                        continue
-                    del procs[pid]
-                    lost = holding.pop(pid, None)
-                    if lost is not None:  # it died mid-article: fail that one, go on with a new worker
-                        why = f"the worker process died (exit code {p.exitcode})"
-                        on_result(ArticleResult(lost.source, failed=[(f, o, why) for f, o in lost.outputs]))
-                        remaining -= 1
-                        if pending:
-                            start()
-                if not procs and remaining:
-                    raise RuntimeError("every build worker exited early") from None
-                continue
-            holding.pop(pid, None)
-            on_result(result)
-            remaining -= 1
-            if pid in procs:
-                feed(pid)
+            for conn in wait(list(procs), timeout=1.0):
+                assert isinstance(conn, Connection)
+                try:
+                    result: ArticleResult = conn.recv()
+                except (EOFError, OSError, pickle.UnpicklingError):  # died mid-article or mid-send
+                    remaining -= lose(conn)
+                    if pending:
+                        start()
+                    continue
+                holding.pop(conn, None)
+                on_result(result)
+                remaining -= 1
+                feed(conn)
+            if not procs and remaining:
+                raise RuntimeError("every build worker exited early")
     finally:
-        for p, tasks in procs.values():
-            tasks.cancel_join_thread()  # unsent work must not block our exit
+        for p in procs.values():
             if p.is_alive():
                 p.terminate()
-        for p, _ in procs.values():
+        for conn, p in procs.items():
             p.join(timeout=10)
             if p.is_alive():
                 p.kill()
                 p.join()
+            conn.close()
