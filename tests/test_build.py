@@ -160,8 +160,16 @@ def test_worker_processes_give_the_same_bytes_as_one_process(tmp_path: Path) -> 
 def _start_build(src: Path, out: Path, jobs: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "converters", "build", str(src), "-o", str(out), "--to", "json", "-j", str(jobs)]
-    # A session of its own, so the test can signal the whole group as a terminal's Ctrl-C does.
-    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    # A session of its own, so the test can signal the whole group as a terminal's Ctrl-C does;
+    # SIGINT back to its default, as on a terminal (a shell's background job inherits it ignored).
+    return subprocess.Popen(
+        cmd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
 
 @pytest.mark.slow
