@@ -13,7 +13,6 @@ and a custom XML record, picture names, and tagged content controls. See ``templ
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +33,7 @@ from converters.writers.docx.blocks import BLOCK_HANDLERS, emit_blocks, paragrap
 from converters.writers.docx.inlines import HANDLERS as INLINE_HANDLERS
 from converters.writers.docx.inlines import Env, State, text_run
 from converters.writers.docx.numbering import Numbering
-from converters.writers.docx.package import add_article_record, article_datetime, reproducible, set_core_properties
+from converters.writers.docx.package import add_article_record, article_datetime, package_bytes, set_core_properties
 from converters.writers.docx.template import open_docx, template_for
 from converters.writers.docx.xml import NS, qn, root_element, sub
 
@@ -145,6 +144,4 @@ def write_docx(tree: Document | Book, ctx: Context) -> bytes:
     created = article_datetime(doc.meta.date) or stamp
     set_core_properties(document.core_properties, doc.meta, created,
                         max(stamp, created) if stamp and created else created)
-    out = io.BytesIO()
-    document.save(out)
-    return reproducible(out.getvalue(), epoch)
+    return package_bytes(document.part.package, epoch)

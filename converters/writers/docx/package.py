@@ -130,11 +130,36 @@ def zip_parts(parts: list[tuple[str, bytes]], epoch: int | None = None) -> bytes
     return buffer.getvalue()
 
 
-def reproducible(package: bytes, epoch: int | None) -> bytes:
-    """python-docx's saved package again with fixed times and a fixed order (content types first)."""
-    with zipfile.ZipFile(io.BytesIO(package)) as archive:
-        names = sorted(archive.namelist(), key=lambda name: (name != "[Content_Types].xml", name))
-        return zip_parts([(name, archive.read(name)) for name in names], epoch)
+class _Members:
+    """Collects what python-docx's package writer would put in the ZIP, as (member name, bytes)."""
+
+    def __init__(self) -> None:
+        self.members: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.members.append((pack_uri.membername, blob))
 
 
-__all__ = ["add_article_record", "app_xml", "reproducible", "set_core_properties", "zip_parts"]
+def package_bytes(package: Any, epoch: int | None) -> bytes:
+    """The python-docx package as a ZIP with fixed times and a fixed order (content types first).
+
+    Does what ``OpcPackage.save`` does, through python-docx's own ``PackageWriter`` steps, but
+    collects the members instead of zipping them with the current time: one ZIP pass, not a save
+    and a rewrite. python-docx is pinned below 2, whose ``PackageWriter`` has these steps.
+    """
+    from docx.opc.pkgwriter import PackageWriter
+
+    writer: Any = PackageWriter  # its steps are untyped in python-docx
+
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    collector: Any = _Members()  # duck-types PhysPkgWriter.write
+    writer._write_content_types_stream(collector, parts)
+    writer._write_pkg_rels(collector, package.rels)
+    writer._write_parts(collector, parts)
+    members = sorted(collector.members, key=lambda m: (m[0] != "[Content_Types].xml", m[0]))
+    return zip_parts(members, epoch)
+
+
+__all__ = ["add_article_record", "app_xml", "package_bytes", "set_core_properties", "zip_parts"]
