@@ -1,7 +1,8 @@
 """Cleaners: pure ``Document -> Document`` functions, each idempotent.
 
 :func:`map_inline_runs` is the one traversal they share: it rebuilds every block, handing each
-run of inlines (paragraph, heading, caption, credit text) to a function.
+run of inlines (paragraph, heading, caption, credit text) to a function; :func:`map_meta_text`
+does the same for the metadata's prose fields.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from converters.tree import Block, BlockQuote, Credit, Figure, Heading, Inline, List, ListItem, Paragraph
+from converters.tree import Block, BlockQuote, Credit, Figure, Heading, Inline, List, ListItem, Meta, Paragraph
 
 InlineRun = tuple[Inline, ...]
 
@@ -28,3 +29,16 @@ def map_inline_runs(block: Block, fn: Callable[[InlineRun], InlineRun]) -> Block
         items = tuple(ListItem(tuple(map_inline_runs(b, fn) for b in item.children)) for item in block.children)
         return dataclasses.replace(block, children=items)
     return block
+
+
+def map_meta_text(meta: Meta, fn: Callable[[str | None], str | None]) -> Meta:
+    """``meta`` with ``fn`` applied to its prose fields (not date, URL, language or keywords)."""
+    return dataclasses.replace(
+        meta,
+        title=fn(meta.title),
+        subtitle=fn(meta.subtitle),
+        source=fn(meta.source),
+        author=fn(meta.author),
+        editor=fn(meta.editor),
+        publisher=fn(meta.publisher),
+    )

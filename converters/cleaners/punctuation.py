@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from converters.cleaners import map_inline_runs
+from converters.cleaners import map_inline_runs, map_meta_text
 from converters.tree import (
     Document,
     Emph,
@@ -134,15 +134,7 @@ def _meta(meta: Meta) -> Meta:
     def fix(value: str | None) -> str | None:
         return restore_text(value) if value else value
 
-    return dataclasses.replace(
-        meta,
-        title=fix(meta.title),
-        subtitle=fix(meta.subtitle),
-        source=fix(meta.source),
-        author=fix(meta.author),
-        editor=fix(meta.editor),
-        publisher=fix(meta.publisher),
-    )
+    return map_meta_text(meta, fix)
 
 
 def restore_punctuation(doc: Document) -> Document:

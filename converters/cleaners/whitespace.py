@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from converters.cleaners import map_inline_runs
+from converters.cleaners import map_inline_runs, map_meta_text
 from converters.tree import (
     Document,
     Emph,
@@ -57,15 +57,7 @@ def _meta(meta: Meta) -> Meta:
             return None
         return squeeze(value).strip() or None
 
-    return dataclasses.replace(
-        meta,
-        title=fix(meta.title),
-        subtitle=fix(meta.subtitle),
-        source=fix(meta.source),
-        author=fix(meta.author),
-        editor=fix(meta.editor),
-        publisher=fix(meta.publisher),
-    )
+    return map_meta_text(meta, fix)
 
 
 def normalise_whitespace(doc: Document) -> Document:
