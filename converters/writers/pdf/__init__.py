@@ -18,7 +18,7 @@ from typing import Any
 from converters.context import Context, Options
 from converters.errors import EnvironmentProblem, UsageError
 from converters.tree import Book, Document
-from converters.writers.pdf import fonts, page
+from converters.writers.pdf import embedding, fonts, page
 from converters.writers.pdf.html import HANDLERS, Renderer, to_html
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "pdf"
@@ -44,7 +44,8 @@ def _weasyprint() -> Any:
     from converters.writers.pdf import justify
 
     justify.install()
-    fonts.install_font_file_cache()
+    embedding.install_font_file_cache()
+    embedding.install_one_pass_subsetting()
     return weasyprint
 
 
