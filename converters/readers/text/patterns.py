@@ -87,8 +87,9 @@ LABELS: tuple[tuple[str, str], ...] = (
     ("日期", "date"),
 )
 #: Labels count only at a word start: 图片来源 / 本报记者 / 原文 are not labels (bylines have their
-#: own pattern).
-_LABEL_NAMES = "|".join(f"(?<!{HAN}){name}" for name, _ in LABELS)
+#: own pattern). One look-behind before the alternation, not one per name: the same match, and
+#: compiling the Han class 28 times cost ~0.1 s at every start.
+_LABEL_NAMES = f"(?<!{HAN})(?:{'|'.join(name for name, _ in LABELS)})"
 
 #: ``来源：新华网`` / ``【责任编辑:张三 】`` / ``(责编:牛镛、岳弘彬)``: one label and its value, the
 #: value running to the next label, a closing bracket or a wide gap.
