@@ -8,9 +8,12 @@ extended to CJK text by :mod:`converters.writers.pdf.justify`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import io
 import logging
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -33,9 +36,41 @@ MAX_FIGURE_SHARE = 0.62  # a figure never takes more than this share of the text
 __all__ = ["HANDLERS", "VARIANTS", "font_config", "html_for", "stylesheets", "write_pdf"]
 
 
+def _import_weasyprint() -> Any:
+    """``import weasyprint``, without the ~0.3 s its library loading spends in ``find_library``.
+
+    WeasyPrint tries up to six names per C library (Windows and macOS ones too) and cffi runs
+    :func:`ctypes.util.find_library` for each name it cannot load directly, which on Linux
+    starts ``ldconfig``, ``gcc`` and ``ld`` processes: some 50 of them per import. Every list
+    ends with names a plain ``dlopen`` finds (``libpango-1.0.so.0``, ``libpango-1.0.dylib``),
+    so the search is skipped; if that ever fails to load a library, the import is redone with
+    the search.
+    """
+    import ctypes.util
+
+    if "weasyprint" in sys.modules:
+        return sys.modules["weasyprint"]
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        # A library it cannot load makes WeasyPrint print a help text; that belongs to the retry.
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint
+    except OSError:
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
+    else:
+        return weasyprint
+    finally:
+        ctypes.util.find_library = search
+    import weasyprint
+
+    return weasyprint
+
+
 def _weasyprint() -> Any:
     try:
-        import weasyprint
+        weasyprint = _import_weasyprint()
     except OSError as exc:  # Pango or its friends missing: cffi fails to dlopen them
         raise EnvironmentProblem(
             f"WeasyPrint cannot load its libraries ({exc}); apt-get install libpango-1.0-0 libpangoft2-1.0-0",
@@ -52,14 +87,15 @@ def _weasyprint() -> Any:
 @functools.cache
 def font_config() -> Any:
     """The process-wide WeasyPrint font configuration (fontconfig set up once)."""
+    _weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
-    _weasyprint()
     return FontConfiguration()
 
 
 @functools.cache
 def _fetcher_class() -> type:
+    _weasyprint()
     from weasyprint.urls import URLFetcher
 
     class Fetcher(URLFetcher):  # type: ignore[misc]
