@@ -26,9 +26,10 @@ from converters.build_progress import Reporter, make_reporter
 from converters.build_worker import ArticleResult, Job, convert_article, run_pool, warm_up
 from converters.context import Options
 from converters.errors import EnvironmentProblem, UsageError
+from converters.templates import TEMPLATES
 
 #: The bundled templates; any change to them makes every output out of date.
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = TEMPLATES
 
 #: File name extension of each writer's output; a plug-in writer gets ``.<name>``.
 OUTPUT_EXTENSIONS = {"markdown": ".md", "docx": ".docx", "epub": ".epub", "pdf": ".pdf", "json": ".json"}

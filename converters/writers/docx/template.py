@@ -27,10 +27,11 @@ from docx.opc.part import Part, XmlPart
 from lxml import etree
 
 from converters.errors import InputError
+from converters.templates import TEMPLATES
 from converters.writers.docx.package import app_xml
 from converters.writers.docx.xml import NS, qn, serialize
 
-DEFAULT_REFERENCE = Path(__file__).resolve().parents[3] / "templates" / "docx" / "reference.docx"
+DEFAULT_REFERENCE = TEMPLATES / "docx" / "reference.docx"
 
 #: Style names the writer uses, in the order a document uses them.
 NEEDED = ("normal", "body text", "title", "subtitle", "article meta", "heading 1", "heading 2", "heading 3",

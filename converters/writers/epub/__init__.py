@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 from converters.cleaners.figures import number_figures
 from converters.context import Context
 from converters.errors import UsageError
+from converters.templates import TEMPLATES as BUNDLED
 from converters.tree import Book, Document, Meta
 from converters.writers.epub import fonts
 from converters.writers.epub.nav import Entry, Landmark, heading_entries, nav_page, ncx
@@ -35,7 +36,7 @@ from converters.writers.epub.xhtml import HANDLERS, chapter_page, clean_text, me
 
 __all__ = ["HANDLERS", "write_epub"]
 
-TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "epub"
+TEMPLATES = BUNDLED / "epub"
 NO_DATE = "日期不详"
 NO_SOURCE = "来源不详"
 

@@ -20,11 +20,12 @@ from typing import Any
 
 from converters.context import Context, Options
 from converters.errors import EnvironmentProblem, UsageError
+from converters.templates import TEMPLATES as BUNDLED
 from converters.tree import Book, Document
 from converters.writers.pdf import embedding, fonts, page
 from converters.writers.pdf.html import HANDLERS, Renderer, to_html
 
-TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "pdf"
+TEMPLATES = BUNDLED / "pdf"
 DEFAULT_TEMPLATE = TEMPLATES / "article.css"
 #: Variants offered (all checked by ``qpdf --check`` in the tests); --print defaults to PDF/X-4.
 VARIANTS = ("pdf/a-2b", "pdf/a-3b", "pdf/ua-1", "pdf/x-1a", "pdf/x-3", "pdf/x-4")
