@@ -60,13 +60,17 @@ def _read_local(src: str, ctx: Context) -> bytes | None:
     if not _inside(path, base):
         ctx.warn("resource-outside-folder", f"image {src!r} is outside the article's folder; not read")
         return None
-    if not path.is_file():
-        ctx.warn("image-missing", f"image {src!r} not found; the caption is kept")
+    try:
+        if not path.is_file():
+            ctx.warn("image-missing", f"image {src!r} not found; the caption is kept")
+            return None
+        if path.stat().st_size > MAX_IMAGE_BYTES:
+            ctx.warn("image-too-large", f"image {src!r} is over {MAX_IMAGE_BYTES // 2**20} MiB; not embedded")
+            return None
+        return path.read_bytes()
+    except OSError as exc:  # a name too long to stat, a file we may not read...
+        ctx.warn("image-unreadable", f"image {src[:80]!r} cannot be read ({exc.strerror or exc}); the caption is kept")
         return None
-    if path.stat().st_size > MAX_IMAGE_BYTES:
-        ctx.warn("image-too-large", f"image {src!r} is over {MAX_IMAGE_BYTES // 2**20} MiB; not embedded")
-        return None
-    return path.read_bytes()
 
 
 def _read_remote(src: str, ctx: Context) -> bytes | None:

@@ -91,19 +91,28 @@ def with_css(name: str) -> Maker:
     return make
 
 
-def _bomb_article(ext: str) -> bytes:
+def _figure_article(ext: str, src: str, caption: str, title: str) -> bytes:
+    """A short article in ``ext`` (html, md, json) whose one figure shows ``src``."""
     if ext == "html":
-        body = "<figure><img src='bomb.png' alt='炸弹'><figcaption>三万乘三万像素</figcaption></figure>"
-        head = "<!DOCTYPE html><html><head><meta charset='utf-8'><title>解压炸弹</title></head>"
-        return f"{head}<body><h1>解压炸弹</h1><p>正文。</p>{body}<p>结尾。</p></body></html>".encode()
+        body = f"<figure><img src='{src}' alt='图'><figcaption>{caption}</figcaption></figure>"
+        head = f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head>"
+        return f"{head}<body><h1>{title}</h1><p>正文。</p>{body}<p>结尾。</p></body></html>".encode()
     if ext == "md":
-        return "# 解压炸弹\n\n正文。\n\n![三万乘三万像素](bomb.png)\n\n结尾。\n".encode()
+        return f"# {title}\n\n正文。\n\n![{caption}]({src})\n\n结尾。\n".encode()
     return (
-        '{"meta": {"title": "解压炸弹"}, "blocks": [{"type": "paragraph",'
+        f'{{"meta": {{"title": "{title}"}}, "blocks": [{{"type": "paragraph",'
         ' "children": [{"type": "text", "text": "正文。"}]},'
-        ' {"type": "figure", "image": {"type": "image", "src": "bomb.png", "alt": "炸弹", "title": ""},'
-        ' "caption": [{"type": "text", "text": "三万乘三万像素"}], "number": null}]}'
+        f' {{"type": "figure", "image": {{"type": "image", "src": "{src}", "alt": "图", "title": ""}},'
+        f' "caption": [{{"type": "text", "text": "{caption}"}}], "number": null}}]}}'
     ).encode()
+
+
+def _bomb_article(ext: str) -> bytes:
+    return _figure_article(ext, "bomb.png", "三万乘三万像素", "解压炸弹")
+
+
+#: 900 bytes: longer than any file system allows a file name (255), so stat() fails with ENAMETOOLONG.
+LONG_IMAGE_NAME = "长" * 300 + ".jpg"
 
 
 #: What a warning about dropped active content must mention.
@@ -300,6 +309,18 @@ CASES: list[Case] = [
         "ok",
         warning=r"corrupt",
         warn_writers=EMBEDDING,
+    ),
+    # Found by fuzz/fuzz_html.py: an image whose file name is too long to stat.
+    *(
+        Case(
+            f"image-name-too-long-{ext}",
+            generated(f"long.{ext}", lambda ext=ext: _figure_article(ext, LONG_IMAGE_NAME, "名字太长的图", "长文件名")),
+            (reader,),
+            "ok",
+            warning=r"not found|too long|cannot be read",
+            warn_writers=EMBEDDING,
+        )
+        for ext, reader in (("html", "html"), ("md", "markdown"), ("json", "json"))
     ),
     Case("markdown-nested-10000", generated("deep.md", generate.deep_markdown), ("markdown",), "either", r"deep|nest"),
     Case(

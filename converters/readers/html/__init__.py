@@ -9,6 +9,7 @@ from structured data first and the byline zone second (:mod:`.meta`).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import urllib.parse
 
@@ -47,8 +48,9 @@ def _image_resolver(ctx: Context, page_url: str | None) -> Builder:
             if not local.is_relative_to(base):
                 ctx.warn("resource-outside-folder", f"image {src!r} is outside the page's folder; not used")
                 return None
-            if local.is_file():
-                return local.relative_to(base).as_posix()
+            with contextlib.suppress(OSError):  # a name too long to stat is no saved file either
+                if local.is_file():
+                    return local.relative_to(base).as_posix()
         if page_url:
             return urllib.parse.urljoin(page_url, src)
         return src
