@@ -25,8 +25,8 @@ def run(code: str) -> str:
 
 def test_weasyprint_loads_its_libraries_without_starting_processes() -> None:
     out = run(COUNT_PROCESSES + """
-from converters.writers.pdf import _import_weasyprint
-weasyprint = _import_weasyprint()
+from converters.writers.pdf.startup import import_weasyprint
+weasyprint = import_weasyprint()
 import ctypes.util
 print(len(started), weasyprint.__version__, ctypes.util.find_library.__name__)
 """)
@@ -45,8 +45,21 @@ def dlopen(self, name, flags=0):
         raise OSError(f"cannot load {name}")
     return real_dlopen(self, name, flags)
 cffi.FFI.dlopen = dlopen
-from converters.writers.pdf import _import_weasyprint
-weasyprint = _import_weasyprint()
+from converters.writers.pdf.startup import import_weasyprint
+weasyprint = import_weasyprint()
 print(len(started) > 0, weasyprint.HTML is not None)
 """)
     assert out == "True True"
+
+
+def test_the_fonttools_subsetter_loads_only_when_used() -> None:
+    out = run("""
+import sys
+from converters.writers.pdf.startup import import_weasyprint
+import_weasyprint()
+lazy = type(sys.modules["fontTools.subset"]).__name__
+from weasyprint.pdf import fonts
+options = fonts.subset.Options(retain_gids=True)  # WeasyPrint's fallback path still works
+print(lazy, type(sys.modules["fontTools.subset"]).__name__, options.retain_gids)
+""")
+    assert out == "_LazyModule module True"

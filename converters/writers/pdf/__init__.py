@@ -8,12 +8,9 @@ extended to CJK text by :mod:`converters.writers.pdf.justify`.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
-import io
 import logging
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -22,7 +19,7 @@ from converters.context import Context, Options
 from converters.errors import EnvironmentProblem, UsageError
 from converters.templates import TEMPLATES as BUNDLED
 from converters.tree import Book, Document
-from converters.writers.pdf import embedding, fonts, page
+from converters.writers.pdf import embedding, fonts, page, startup
 from converters.writers.pdf.html import HANDLERS, Renderer, to_html
 
 TEMPLATES = BUNDLED / "pdf"
@@ -37,41 +34,9 @@ MAX_FIGURE_SHARE = 0.62  # a figure never takes more than this share of the text
 __all__ = ["HANDLERS", "VARIANTS", "font_config", "html_for", "stylesheets", "write_pdf"]
 
 
-def _import_weasyprint() -> Any:
-    """``import weasyprint``, without the ~0.3 s its library loading spends in ``find_library``.
-
-    WeasyPrint tries up to six names per C library (Windows and macOS ones too) and cffi runs
-    :func:`ctypes.util.find_library` for each name it cannot load directly, which on Linux
-    starts ``ldconfig``, ``gcc`` and ``ld`` processes: some 50 of them per import. Every list
-    ends with names a plain ``dlopen`` finds (``libpango-1.0.so.0``, ``libpango-1.0.dylib``),
-    so the search is skipped; if that ever fails to load a library, the import is redone with
-    the search.
-    """
-    import ctypes.util
-
-    if "weasyprint" in sys.modules:
-        return sys.modules["weasyprint"]
-    search = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
-    try:
-        # A library it cannot load makes WeasyPrint print a help text; that belongs to the retry.
-        with contextlib.redirect_stdout(io.StringIO()):
-            import weasyprint
-    except OSError:
-        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
-            del sys.modules[name]
-    else:
-        return weasyprint
-    finally:
-        ctypes.util.find_library = search
-    import weasyprint
-
-    return weasyprint
-
-
 def _weasyprint() -> Any:
     try:
-        weasyprint = _import_weasyprint()
+        weasyprint = startup.import_weasyprint()
     except OSError as exc:  # Pango or its friends missing: cffi fails to dlopen them
         raise EnvironmentProblem(
             f"WeasyPrint cannot load its libraries ({exc}); apt-get install libpango-1.0-0 libpangoft2-1.0-0",
