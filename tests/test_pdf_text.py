@@ -121,3 +121,20 @@ def test_dates_come_from_the_article_and_source_date_epoch(monkeypatch: pytest.M
 
 def test_a_mark_after_a_space_is_glued_too() -> None:
     assert cjk.prepare("北京 · 上海 —— 好") == f"北京 {WJ}· 上海 {WJ}—— 好"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("两千余人次。", f"两千余人{WJ}次{WJ}。"),
+        ("人次", f"人{WJ}次"),
+        ("一二三”。", f"一二{WJ}三{WJ}”{WJ}。"),
+        ("余人次……", f"余人{WJ}次{WJ}……"),
+        ("增长25%。", f"增长25%{WJ}。"),  # a Latin run cannot be split anyway
+        ("次。", f"次{WJ}。"),
+    ],
+)
+def test_a_paragraph_keeps_its_last_two_ideographs_together(text: str, expected: str) -> None:
+    assert cjk.prepare(text, ends_paragraph=True) == expected
+    assert cjk.prepare(expected, ends_paragraph=True) == expected
+    assert cjk.prepare(text) == expected.replace(f"人{WJ}次", "人次").replace(f"二{WJ}三", "二三")

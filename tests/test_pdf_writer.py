@@ -237,4 +237,30 @@ def test_marks_around_an_inline_image_stay_with_it() -> None:
     ctx = Context(base_dir=FIXTURES)
     para = Paragraph((Text("图标（"), Image("images/diagram.png", "点"), Text("）表示入口")))
     markup = html_for(Document(Meta(), (para,)), ctx)
-    assert re.search(r'图标<span class="nobr">（<img class="inline"[^>]+>\u2060?）</span>表示入口', markup)
+    assert re.search(r'图标<span class="nobr">（<img class="inline"[^>]+>\u2060?）</span>表示入\u2060?口', markup)
+
+
+def test_a_single_mark_between_two_inline_images_is_set_once() -> None:
+    # Found by the property test: the mark went into the first image's span, leaving an empty
+    # text before the second image, whose "last character" lookup then failed.
+    from converters.writers.pdf import html_for
+
+    ctx = Context(base_dir=FIXTURES)
+    para = Paragraph((Image("images/diagram.png", "甲"), Text("、"), Image("images/diagram.png", "乙"), Text("")))
+    markup = html_for(Document(Meta(), (para,)), ctx)
+    assert markup.count("、") == 1 and markup.count('<img class="inline"') == 2
+
+
+def test_the_last_line_of_a_paragraph_never_holds_a_lone_character(tmp_path: Path) -> None:
+    from converters.writers.pdf import page
+
+    # Each paragraph is cut where it would end with one character on its own line.
+    base = "记者从市文化局获悉，全市公共图书馆今年共接待读者三百余万人次，比上年增长两成"
+    paras = tuple(Paragraph((Text(base[: n] + "。"),)) for n in range(28, len(base) + 1))
+    doc = Document(Meta(title="孤字测试"), paras)
+    pdf = pdfcheck.render(doc, tmp_path / "runts.pdf")
+    lines = pdfcheck.paragraph_lines(pdfcheck.lines(pdf, page.page_spec("A5").font_size), doc)
+    multi = [p for p in lines if len(p) > 1]
+    assert multi, "no paragraph ran over a line: the test measures nothing"
+    runts = [pdfcheck.norm(p[-1].text) for p in multi if len(pdfcheck.norm(p[-1].text).rstrip("。")) < 2]
+    assert not runts

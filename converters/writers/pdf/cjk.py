@@ -47,6 +47,9 @@ _LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%+\-/:']*[A-Za-z0-9%]|[A-Za-z0-
 _FULLWIDTH_MARKS = "，。、；：？！）》」』”’“‘（《「『〈〉【】〔〕"
 _CLOSING_OR_STOP = "，。、；：？！）》」』”’〉】〕"
 _MARK_RUN = re.compile(f"(?:[{_FULLWIDTH_MARKS}][{WJ}{ZWSP}]?){{2,}}")
+_IDEOGRAPH = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+# A paragraph's last two ideographs, and the closing marks (already joined) and spaces after them.
+_LAST_PAIR = re.compile(f"(?<=[{_IDEOGRAPH}]){WJ}?(?=[{_IDEOGRAPH}](?:{WJ}?[{re.escape(NO_LINE_START)}])*\\s*$)")
 
 
 def join_lines(text: str) -> str:
@@ -66,9 +69,20 @@ def add_word_joiners(text: str) -> str:
     return _NO_END_RE.sub(r"\1" + WJ, text)
 
 
-def prepare(text: str) -> str:
+def keep_last_pair(text: str) -> str:
+    """Join a paragraph's last two ideographs, so its last line never holds a lone one.
+
+    A last line of one character and its full stop (孤字, "次。") is a flaw Chinese typesetting
+    avoids (Typst's runt cost, 避免孤字 in Chinese layout software); with the last two joined,
+    the line before gives up one character instead and is justified a little looser.
+    """
+    return _LAST_PAIR.sub(WJ, text, count=1)
+
+
+def prepare(text: str, *, ends_paragraph: bool = False) -> str:
     """Plain text ready for layout (newlines joined, line-break prohibitions applied)."""
-    return add_word_joiners(join_lines(text))
+    text = add_word_joiners(join_lines(text))
+    return keep_last_pair(text) if ends_paragraph else text
 
 
 def _wrap_latin(text: str) -> str:
@@ -121,9 +135,11 @@ def _compress_marks(escaped: str, every_pair: bool) -> str:
     return _MARK_RUN.sub(squeeze, escaped)
 
 
-def to_html(text: str, *, cjk_latin_space: bool = False, punctuation_compression: bool = False) -> str:
+def to_html(
+    text: str, *, cjk_latin_space: bool = False, punctuation_compression: bool = False, ends_paragraph: bool = False
+) -> str:
     """Escaped HTML for a text run, with the CJK–Latin spacing and punctuation squeeze asked for."""
-    text = prepare(text)
+    text = prepare(text, ends_paragraph=ends_paragraph)
     escaped = _wrap_latin(text) if cjk_latin_space else html.escape(text, quote=False)
     return _compress_marks(escaped, punctuation_compression)
 
@@ -136,6 +152,7 @@ __all__ = [
     "ZWSP",
     "add_word_joiners",
     "join_lines",
+    "keep_last_pair",
     "prepare",
     "to_html",
 ]

@@ -55,15 +55,18 @@ class Renderer:
     max_figure_height: float
     body_size: float
 
-    def text(self, value: str) -> str:
+    def text(self, value: str, *, ends_paragraph: bool = False) -> str:
         """Escaped text prepared for CJK layout, with the optional spacing features."""
         opts = self.ctx.options
         return cjk.to_html(
-            value, cjk_latin_space=opts.cjk_latin_space, punctuation_compression=opts.punctuation_compression
+            value,
+            cjk_latin_space=opts.cjk_latin_space,
+            punctuation_compression=opts.punctuation_compression,
+            ends_paragraph=ends_paragraph,
         )
 
-    def inlines(self, nodes: tuple[Any, ...]) -> str:
-        """Render a sequence of inline nodes.
+    def inlines(self, nodes: tuple[Any, ...], *, paragraph: bool = False) -> str:
+        """Render a sequence of inline nodes (a ``paragraph``'s: its last line keeps two characters).
 
         An inline image is an object to the line breaker, so the word joiners of
         :mod:`~converters.writers.pdf.cjk` cannot reach it: an opening mark before an image and
@@ -76,13 +79,16 @@ class Renderer:
             after = nodes[i + 1] if i + 1 < len(nodes) else None
             if isinstance(node, Text):
                 text = node.text
-                if isinstance(before, Image) and text[:1] in cjk.NO_LINE_START:
+                # ("" is in every string: a text may be empty, or emptied by the first step.)
+                if isinstance(before, Image) and text and text[0] in cjk.NO_LINE_START:
                     text = text[1:]  # already set inside the image's span
-                if isinstance(after, Image) and text[-1:] in cjk.NO_LINE_END:
+                if isinstance(after, Image) and text and text[-1] in cjk.NO_LINE_END:
                     text, pending = text[:-1], text[-1]
-                out.append(self.text(text) if text else "")
+                out.append(self.text(text, ends_paragraph=paragraph and after is None) if text else "")
             elif isinstance(node, Image):
-                closing = after.text[0] if isinstance(after, Text) and after.text[:1] in cjk.NO_LINE_START else ""
+                closing = ""
+                if isinstance(after, Text) and after.text and after.text[0] in cjk.NO_LINE_START:
+                    closing = after.text[0]
                 glued = f"{self.text(pending) if pending else ''}{render(node, self)}"
                 glued += self.text(closing) if closing else ""
                 out.append(f'<span class="nobr">{glued}</span>' if pending or closing else glued)
@@ -165,7 +171,7 @@ def heading(node: Heading, r: Renderer) -> str:
 
 
 def paragraph(node: Paragraph, r: Renderer) -> str:
-    return f"<p>{r.inlines(node.children)}</p>"
+    return f"<p>{r.inlines(node.children, paragraph=True)}</p>"
 
 
 def _figure_size(width_px: int, height_px: int, r: Renderer) -> tuple[float, float]:
