@@ -24,7 +24,7 @@ def probe_build(src: str, out: str, formats: str, jobs: str) -> dict[str, Any]:
     from converters.build import build
     from converters.build_progress import QuietReporter
 
-    started = time.perf_counter()
+    started, clock = time.perf_counter(), time.time()
     report = build([Path(src)], Path(out), formats, jobs=int(jobs), force=True, reporter=QuietReporter())
     render: dict[str, float] = defaultdict(float)
     memory: dict[int, list[tuple[int, int]]] = defaultdict(list)  # worker -> (rss, peak) per article, in order
@@ -41,6 +41,8 @@ def probe_build(src: str, out: str, formats: str, jobs: str) -> dict[str, Any]:
         "read_seconds": sum(r.read_seconds for r in report.results),
         "render_seconds": dict(render),
         "memory": {str(k): v for k, v in memory.items()},
+        # When each article was done, in seconds from the start of the build, in order.
+        "finished": sorted(r.finished_at - clock for r in report.results),
     }
 
 

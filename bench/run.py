@@ -118,6 +118,20 @@ def bench_pressroom(corpus: Path, work: Path, formats: list[str], results: dict[
     scaling = j1["wall"] / j2["wall"]
     results["scaling_j2"] = scaling
     target(7, "-j2 throughput >= 1.7x -j1 (2 cores)", scaling, scaling >= 1.7, f"{scaling:.2f}x")
+    # Where the wall-clock ratio goes: the start (process, imports, fonts, first article of each
+    # worker) is serial in both runs; after it, the rate at which articles come out.
+    phases = {}
+    for jobs, data in ((1, j1), (2, j2)):
+        done = data.get("finished", [])
+        if len(done) > jobs + 1:
+            startup = data["wall"] - (data["seconds"] - done[jobs - 1])
+            phases[jobs] = (startup, (len(done) - jobs) / (done[-1] - done[jobs - 1]))
+    if len(phases) == 2:
+        results["scaling_phases"] = {
+            f"j{j}": {"startup_s": s, "articles_per_s_after": r} for j, (s, r) in phases.items()
+        }
+        say(f"  start until every worker's first article is done: -j1 {phases[1][0]:.1f} s, -j2 {phases[2][0]:.1f} s; "
+            f"after it -j1 {phases[1][1]:.2f}, -j2 {phases[2][1]:.2f} articles/s ({phases[2][1] / phases[1][1]:.2f}x)")
 
 
 def bench_pandoc(markdown: list[Path], work: Path, sample: int, css: list[Path], results: dict[str, Any]) -> None:

@@ -50,6 +50,7 @@ class ArticleResult:
     worker: int = 0  # process id of the worker that did it
     rss_kib: int = 0  # resident set size after the article
     peak_rss_kib: int = 0  # the worker's peak resident set size so far
+    finished_at: float = 0.0  # wall-clock time (time.time()) the worker finished it
 
 
 def _reason(exc: BaseException) -> str:
@@ -106,6 +107,7 @@ def convert_article(job: Job, options: Options, *, write: bool = True) -> Articl
 def _finish(result: ArticleResult, ctx: Context) -> ArticleResult:
     result.diagnostics = [str(d) for d in ctx.diagnostics] + result.diagnostics
     result.rss_kib, result.peak_rss_kib = memory_kib()
+    result.finished_at = time.time()
     return result
 
 
