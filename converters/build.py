@@ -23,7 +23,7 @@ from pathlib import Path
 
 from converters import registry
 from converters.build_progress import Reporter, make_reporter
-from converters.build_worker import ArticleResult, Job, convert_article, run_pool, warm_up
+from converters.build_worker import ArticleResult, Job, convert_article, run_pool
 from converters.context import Options
 from converters.errors import EnvironmentProblem, UsageError
 from converters.templates import TEMPLATES
@@ -195,8 +195,8 @@ def build(
 
             run_dask(scheduler, todo, options, fmts, done)
         elif jobs <= 1 or len(todo) <= 1:
-            if len(todo) > 1:  # one article gains nothing from a warm-up
-                warm_up(fmts, sorted({registry.format_for_path(j.source) or "text" for j in todo}))
+            # No warm-up here: the first article loads what it needs, and a warm-up article
+            # would only be one more to render.
             for job in todo:
                 done(convert_article(job, options))
         else:

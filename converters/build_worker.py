@@ -142,10 +142,11 @@ def _on_sigterm(signum: int, frame: object) -> None:
 def warm_up(formats: list[str], readers: list[str] | None = None) -> None:
     """Load, once per process, what every article would otherwise load the first time it is needed.
 
-    The readers (those named, else all), image plug-ins and the CJK codecs are imported, and a small
-    article is rendered in each format, so the writers' lazy state (WeasyPrint and its font
-    configuration, parsed style sheets, templates) exists before the first real article. Output
-    bytes do not depend on it.
+    For processes that serve batches they did not start (Dask workers) and for the memory
+    benchmark, which wants a steady state from the first article on. The readers (those named,
+    else all), image plug-ins and the CJK codecs are imported, and a small article is rendered
+    in each format, so the writers' lazy state (WeasyPrint and its font configuration, parsed
+    style sheets, templates) exists before the first real article. Output bytes do not depend on it.
     """
     import codecs
 
@@ -174,11 +175,12 @@ WARM_UP_ARTICLE = Document(
 )
 
 
-def _worker_loop(conn: Connection, options: Options, formats: list[str], readers: list[str]) -> None:
+def _worker_loop(conn: Connection, options: Options) -> None:
     # Ctrl-C on a terminal reaches the whole process group: the parent decides, workers ignore it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
-    warm_up(formats, readers)
+    # No warm-up: the worker's first article loads what it needs (a warm-up article would only
+    # be one more to render before the first real one), and the later ones find it loaded.
     while True:
         try:
             job = conn.recv()
@@ -203,12 +205,16 @@ def run_pool(jobs: list[Job], options: Options, workers: int, formats: list[str]
     from converters import registry
 
     mp = multiprocessing.get_context("forkserver")
-    # The fork server imports the writers once; each worker forks from it with them loaded (shared
-    # copy-on-write), instead of importing WeasyPrint & co. again. No fonts are loaded yet: the
-    # writers create their font configuration lazily, in each worker, after the fork.
-    writers = registry.writers()
-    mp.set_forkserver_preload([__name__, *(writers[f].partition(":")[0] for f in formats if f in writers)])
-    readers = sorted({registry.format_for_path(j.source) or "text" for j in jobs})
+    # The fork server imports the readers and writers once; each worker forks from it with them
+    # loaded (shared copy-on-write), instead of importing WeasyPrint & co. again. No fonts are
+    # loaded yet: the writers create their font configuration lazily, in each worker, after the fork.
+    writers, readers = registry.writers(), registry.readers()
+    used = {registry.format_for_path(j.source) or "text" for j in jobs}
+    preload = [__name__, *(writers[f].partition(":")[0] for f in formats if f in writers)]
+    preload += [readers[r].partition(":")[0] for r in sorted(used) if r in readers]
+    if "pdf" in formats:
+        preload.append("converters.writers.pdf.preload")
+    mp.set_forkserver_preload(preload)
     pending = list(reversed(jobs))  # pop() from the end gives them in order
     procs: dict[Connection, BaseProcess] = {}  # our end of each worker's pipe -> the worker
     holding: dict[Connection, Job] = {}  # the article each worker is converting
@@ -226,7 +232,7 @@ def run_pool(jobs: list[Job], options: Options, workers: int, formats: list[str]
 
     def start() -> None:
         ours, theirs = mp.Pipe()
-        p = mp.Process(target=_worker_loop, args=(theirs, options, formats, readers), daemon=True)
+        p = mp.Process(target=_worker_loop, args=(theirs, options), daemon=True)
         p.start()
         theirs.close()  # only the worker holds its end now, so its death reads as EOF here
         procs[ours] = p

@@ -63,3 +63,13 @@ options = fonts.subset.Options(retain_gids=True)  # WeasyPrint's fallback path s
 print(lazy, type(sys.modules["fontTools.subset"]).__name__, options.retain_gids)
 """)
     assert out == "_LazyModule module True"
+
+
+def test_the_build_fork_server_preload_loads_weasyprint_but_no_fonts() -> None:
+    out = run("""
+import sys
+import converters.writers.pdf.preload
+from converters.writers.pdf import font_config, justify
+print("weasyprint" in sys.modules, justify.installed(), font_config.cache_info().currsize)
+""")
+    assert out == "True True 0"
