@@ -8,14 +8,13 @@ and keeps its traceback.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from converters import __version__, pipeline, registry
 from converters.context import Context, Options
-from converters.errors import Diagnostic, PressroomError, UsageError
+from converters.errors import Diagnostic, PressroomError, UsageError, one_line
 
 EPILOG = """\
 examples:
@@ -113,16 +112,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("doctor", help="check fonts and libraries, and say what to install")
     return parser
-
-
-#: Line breaks and terminal control characters, which a message may carry from the input
-#: (a file name, a field name): shown escaped, so every message stays one harmless line.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def one_line(text: object) -> str:
-    """``text`` as one line with control characters escaped (``\\n``, ``\\x1b``)."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], str(text))
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:

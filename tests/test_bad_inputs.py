@@ -270,3 +270,11 @@ def test_control_characters_in_a_file_name_stay_on_one_line(tmp_path: Path) -> N
     assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
     assert run.stderr.count("\n") == 1 and "\x1b" not in run.stderr, repr(run.stderr)
     assert "新闻\\n第二行\\x1b[31m.txt" in run.stderr and "empty" in run.stderr
+
+
+def test_error_messages_stay_one_line_when_a_name_in_the_input_holds_a_line_break() -> None:
+    # Found by fuzz/fuzz_docx.py: the library's message (not only the CLI's line) must be one line.
+    with pytest.raises(InputError) as info:
+        pipeline.read(generate.docx_huge_part_named_across_lines(), "docx")
+    assert "\n" not in str(info.value)
+    assert "a\\nb.xml" in str(info.value)

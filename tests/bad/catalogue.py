@@ -155,6 +155,14 @@ CASES: list[Case] = [
     Case(
         "docx-unsupported-zip-version", generated("v12.docx", generate.docx_unsupported_zip_version), ("docx",), "error"
     ),
+    # Found by fuzz/fuzz_docx.py: an error naming a member whose name holds a line break.
+    Case(
+        "docx-huge-part-named-across-lines",
+        generated("named.docx", generate.docx_huge_part_named_across_lines),
+        ("docx",),
+        "error",
+        r"over 256 MiB",
+    ),
     Case("zip-as-docx", generated("archive.docx", generate.small_zip), ("docx",), "error"),
     Case("nul-bytes", committed("nul_bytes.txt"), ALL_READERS, "either", r"NUL|binary", forbidden=("\x00",)),
     Case("nul-bytes-after-8k", committed("nul_late.txt"), TEXT_READERS, "either", r"NUL|binary", forbidden=("\x00",)),

@@ -218,3 +218,23 @@ def docx_unsupported_zip_version() -> bytes:
         pos += 4
     data[pos + 6 : pos + 8] = struct.pack("<H", 121)
     return bytes(data)
+
+
+def docx_huge_part_named_across_lines() -> bytes:
+    """A DOCX with a member whose name holds a line break and whose header claims 300 MiB.
+
+    Found by fuzz/fuzz_docx.py: the error naming that member ran over two lines.
+    """
+    name = "word/media/a\nb.xml"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        zf.writestr("_rels/.rels", _ROOT_RELS)
+        zf.writestr("word/document.xml", _body("<w:p><w:r><w:t>正文</w:t></w:r></w:p>"))
+        zf.writestr(name, b"<x/>")
+    data = bytearray(buf.getvalue())
+    pos = data.index(b"PK\x01\x02")
+    while bytes(data[pos + 46 : pos + 46 + len(name.encode())]) != name.encode():
+        pos = data.index(b"PK\x01\x02", pos + 4)
+    data[pos + 24 : pos + 28] = struct.pack("<I", 300 << 20)  # uncompressed size in the central directory
+    return bytes(data)
