@@ -163,6 +163,8 @@ CASES: list[Case] = [
         "error",
         r"over 256 MiB",
     ),
+    # Found by fuzz/fuzz_docx.py: a member flagged as encrypted.
+    Case("docx-encrypted-member", generated("locked.docx", generate.docx_encrypted_member), ("docx",), "error", "pass"),
     Case("zip-as-docx", generated("archive.docx", generate.small_zip), ("docx",), "error"),
     Case("nul-bytes", committed("nul_bytes.txt"), ALL_READERS, "either", r"NUL|binary", forbidden=("\x00",)),
     Case("nul-bytes-after-8k", committed("nul_late.txt"), TEXT_READERS, "either", r"NUL|binary", forbidden=("\x00",)),

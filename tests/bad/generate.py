@@ -238,3 +238,19 @@ def docx_huge_part_named_across_lines() -> bytes:
         pos = data.index(b"PK\x01\x02", pos + 4)
     data[pos + 24 : pos + 28] = struct.pack("<I", 300 << 20)  # uncompressed size in the central directory
     return bytes(data)
+
+
+def docx_encrypted_member() -> bytes:
+    """A DOCX whose word/document.xml is flagged as encrypted (general purpose bit 0).
+
+    Found by fuzz/fuzz_docx.py: ``zipfile`` raises ``RuntimeError`` asking for a password.
+    """
+    data = bytearray(_docx(_body("<w:p><w:r><w:t>正文</w:t></w:r></w:p>")))
+    name = b"word/document.xml"
+    for signature, flags_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
+        pos = data.index(signature)
+        while bytes(data[pos + name_at : pos + name_at + len(name)]) != name:
+            pos = data.index(signature, pos + 4)
+        flags = struct.unpack("<H", data[pos + flags_at : pos + flags_at + 2])[0]
+        data[pos + flags_at : pos + flags_at + 2] = struct.pack("<H", flags | 0x1)
+    return bytes(data)

@@ -158,11 +158,15 @@ def open_package(data: bytes, where: str) -> Package:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             # python-docx reads every part into memory: refuse a ZIP bomb before it does.
             big = next((i.filename for i in archive.infolist() if i.file_size > MAX_PART_BYTES), None)
+            encrypted = any(i.flag_bits & 0x1 for i in archive.infolist())
     except (zipfile.BadZipFile, ValueError):
         raise InputError("not a DOCX file (it is not a ZIP package)", code="bad-docx", where=where) from None
     except NotImplementedError as exc:
         # zipfile refuses a member needing a ZIP version or compression method it does not implement.
         raise InputError(f"damaged DOCX package: {exc}", code="bad-docx", where=where) from None
+    if encrypted:  # zipfile would ask for a password part-way through python-docx's reading
+        raise InputError("the DOCX package has encrypted parts; save the document without a password",
+                         code="bad-docx", where=where)
     if big is not None:
         raise InputError(f"the DOCX part {big} is over {MAX_PART_BYTES // 2**20} MiB", code="input-too-large",
                          where=where)
