@@ -112,7 +112,7 @@ check:
 	if [ $$count -eq 0 ]; then echo "check: nothing built under $(BUILD)/ yet (make all)"; exit 1; fi; \
 	[ $$status -eq 0 ] && echo "check: $$count files OK"; exit $$status
 
-bench: | $(BUILD_DEPS)
+bench: setup
 	$(PY) bench/run.py $(BENCH_FLAGS)
 
 # Coverage-guided fuzzing of every reader (atheris/libFuzzer), FUZZ_SECONDS each (not run by CI).
