@@ -99,25 +99,38 @@ def memory_growth(memory: dict[str, list[list[int]]], at: int, upto: int) -> dic
     return {"workers": rows, "max_growth": max((r["growth"] for r in rows), default=None)}
 
 
-def bench_pressroom(corpus: Path, work: Path, formats: list[str], results: dict[str, Any]) -> None:
+def bench_pressroom(corpus: Path, work: Path, formats: list[str], results: dict[str, Any], rounds: int) -> None:
+    """-j1 and -j2 builds of the corpus, alternated ``rounds`` times; each keeps its median run.
+
+    One run of each is at the mercy of whatever else the host does for those seconds (single
+    runs here have ranged from 1.65x to 1.97x); the median of alternated runs is not.
+    """
     fmts = ",".join(formats)
     n = len(list(corpus.glob("[0-9]*")))
-    for jobs in (1, 2):
-        wall, data = probe("build", str(corpus), str(work / f"out-j{jobs}"), fmts, str(jobs))
-        data["wall"] = wall
-        results[f"pressroom_j{jobs}"] = data
-        extra = f", {data['failed_count']} outputs failed" if data["failed_count"] else ""
-        say(f"pressroom build -j{jobs}: {n} articles x {len(formats)} formats in {wall:.1f} s "
-            f"= {n / wall:.2f} articles/s{extra}")
-        for line in data["failed"][:3]:
-            say(f"    failed: {line}")
+    runs: dict[int, list[dict[str, Any]]] = {1: [], 2: []}
+    for round_ in range(rounds):
+        for jobs in (1, 2):
+            wall, data = probe("build", str(corpus), str(work / f"out-j{jobs}"), fmts, str(jobs))
+            data["wall"] = wall
+            runs[jobs].append(data)
+            extra = f", {data['failed_count']} outputs failed" if data["failed_count"] else ""
+            say(f"pressroom build -j{jobs} (round {round_ + 1} of {rounds}): {n} articles x {len(formats)} formats "
+                f"in {wall:.1f} s = {n / wall:.2f} articles/s{extra}")
+            for line in data["failed"][:3]:
+                say(f"    failed: {line}")
+    for jobs, done in runs.items():
+        results[f"pressroom_j{jobs}"] = sorted(done, key=lambda d: d["wall"])[len(done) // 2]
+        results[f"pressroom_j{jobs}_walls"] = [d["wall"] for d in done]
     j1, j2 = results["pressroom_j1"], results["pressroom_j2"]
     per = {f: (j1["read_seconds"] + j1["render_seconds"].get(f, 0.0)) / n for f in formats}
     results["pressroom_per_article"] = per
     say("  in-process per article (read + render): " + ", ".join(f"{f} {per[f] * 1000:.0f} ms" for f in formats))
     scaling = j1["wall"] / j2["wall"]
     results["scaling_j2"] = scaling
-    target(7, "-j2 throughput >= 1.7x -j1 (2 cores)", scaling, scaling >= 1.7, f"{scaling:.2f}x")
+    pairs = zip(results["pressroom_j1_walls"], results["pressroom_j2_walls"], strict=True)
+    each = ", ".join(f"{a / b:.2f}" for a, b in pairs)
+    target(7, "-j2 throughput >= 1.7x -j1 (2 cores)", scaling, scaling >= 1.7,
+           f"{scaling:.2f}x (medians; rounds {each})")
     # Where the wall-clock ratio goes: the start (process, imports, fonts, first article of each
     # worker) is serial in both runs; after it, the rate at which articles come out.
     phases = {}
@@ -241,7 +254,7 @@ def main() -> int:
             say(note)
         say(f"corpus: {n} articles ({len({p.name[5:] for p in corpus})} distinct) in {work / 'corpus'}")
         results["articles"] = n
-        bench_pressroom(work / "corpus", work, formats, results)
+        bench_pressroom(work / "corpus", work, formats, results, 1 if args.quick else 3)
         pandoc = shutil.which("pandoc") is not None
         if "markdown" in formats and pandoc:
             markdown = markdown_twins(corpus, work / "markdown", Options())
