@@ -19,6 +19,7 @@ from converters import registry
 from converters.context import Context, Options
 from converters.errors import Diagnostic, InputError, PressroomError, UsageError
 from converters.output import write_atomic
+from converters.resources import split_url
 from converters.tree import Book, Document, Figure, Image, Link, Meta, Text
 
 #: Inputs above this size are refused before reading: no news article is this large (a saved
@@ -304,7 +305,9 @@ def convert(
 
 def _local_path(src: str, folder: Path) -> Path | None:
     """The file a local image ``src`` names, resolved from ``folder`` (``None`` for URLs)."""
-    parts = urllib.parse.urlsplit(src)
+    parts = split_url(src)
+    if parts is None:  # malformed: the resource policy refuses it with a warning
+        return None
     scheme = parts.scheme.lower()
     if scheme == "file":
         path = Path(urllib.parse.unquote(parts.path))

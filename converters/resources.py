@@ -44,6 +44,14 @@ class LoadedImage:
         return EXTENSION_BY_MIME[self.mime]
 
 
+def split_url(url: str) -> urllib.parse.SplitResult | None:
+    """``urlsplit(url)``, or ``None`` for a URL it rejects (an unclosed IPv6 bracket: ``http://[x``)."""
+    try:
+        return urllib.parse.urlsplit(url)
+    except ValueError:
+        return None
+
+
 def _inside(path: Path, folder: Path) -> bool:
     try:
         path.resolve().relative_to(folder.resolve())
@@ -103,13 +111,17 @@ def _read_data_uri(src: str, ctx: Context) -> bytes | None:
 
 def read_resource(src: str, ctx: Context) -> bytes | None:
     """The bytes ``src`` names, under the policy above (``None`` with a warning otherwise)."""
-    scheme = urllib.parse.urlsplit(src).scheme.lower()
+    parts = split_url(src)
+    if parts is None:
+        ctx.warn("resource-malformed-url", f"image {src[:60]!r} has a malformed URL; not loaded")
+        return None
+    scheme = parts.scheme.lower()
     if scheme == "data":
         return _read_data_uri(src, ctx)
     if scheme in ("http", "https"):
         return _read_remote(src, ctx)
     if scheme == "file":
-        return _read_local(urllib.parse.urlsplit(src).path, ctx)
+        return _read_local(parts.path, ctx)
     if scheme and len(scheme) > 1:  # a one-letter "scheme" is a Windows drive
         ctx.warn("resource-scheme-refused", f"{scheme}: resources are never loaded ({src[:60]!r})")
         return None

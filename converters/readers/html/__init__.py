@@ -20,6 +20,7 @@ from converters.readers.html import content, meta, tidy
 from converters.readers.html.blocks import Builder
 from converters.readers.html.decoding import declared_charset
 from converters.readers.html.dom import parse, strip_unsafe
+from converters.resources import split_url
 from converters.tree import Document, Meta
 
 __all__ = ["read_html"]
@@ -34,14 +35,18 @@ def _image_resolver(ctx: Context, page_url: str | None) -> Builder:
     base = ctx.base_dir.resolve() if ctx.base_dir else None
 
     def resolve(src: str) -> str | None:
+        parts = split_url(src)
+        if parts is None:  # http://[x: not an address anything could fetch
+            ctx.warn("resource-malformed-url", f"image {src[:60]!r} has a malformed URL; not used")
+            return None
         if src.startswith("//"):
             return "https:" + src
-        scheme = urllib.parse.urlsplit(src).scheme.lower()
+        scheme = parts.scheme.lower()
         if scheme in ("http", "https", "data"):
             return src
         if scheme and len(scheme) > 1:
             return None
-        path = urllib.parse.unquote(urllib.parse.urlsplit(src).path)
+        path = urllib.parse.unquote(parts.path)
         if base is not None and path and not path.startswith("/"):
             local = (base / path).resolve()
             # Only look inside the page's folder: a saved page's NAME_files/ lives there.
@@ -51,7 +56,7 @@ def _image_resolver(ctx: Context, page_url: str | None) -> Builder:
             with contextlib.suppress(OSError):  # a name too long to stat is no saved file either
                 if local.is_file():
                     return local.relative_to(base).as_posix()
-        if page_url:
+        if page_url and split_url(page_url) is not None:
             return urllib.parse.urljoin(page_url, src)
         return src
 

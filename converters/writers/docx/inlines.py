@@ -17,6 +17,7 @@ from docx.opc.part import Part
 from lxml import etree
 
 from converters.context import Context
+from converters.resources import split_url
 from converters.tree import Emph, Image, Inline, LineBreak, Link, Strong, Text
 from converters.writers.docx.numbering import Numbering
 from converters.writers.docx.runs import EMPH, NO_FLAGS, STRONG, Flags, Item, Leaf, LinkRun, flatten, is_canonical
@@ -228,6 +229,9 @@ def hyperlink(parent: etree._Element, url: str, title: str, st: State) -> etree.
     attrs: dict[str, str] = {}
     if url.startswith("#"):
         attrs["w:anchor"] = st.text(url[1:])
+    elif split_url(url) is None:
+        # Word refuses a package whose relationship target is no URI (http://[x): a link to nowhere.
+        st.ctx.warn("link-malformed-url", f"link {url[:60]!r} has a malformed URL; only its text is kept")
     else:
         attrs["r:id"] = st.part.relate_to(st.text(encode_url(url)), RT.HYPERLINK, is_external=True)
     if title:

@@ -16,6 +16,7 @@ from typing import Any
 
 from lxml import etree
 
+from converters.resources import split_url
 from converters.tree import (
     BlockQuote,
     Credit,
@@ -79,8 +80,8 @@ def add_text(parent: Any, text: str) -> None:
 def safe_href(url: str) -> str | None:
     """``url`` percent-encoded where needed, or ``None`` when a reader should not follow it."""
     url = clean_text(url).strip()
-    scheme = urllib.parse.urlsplit(url).scheme.lower() if url else ""
-    if scheme not in _LINK_SCHEMES:
+    parts = split_url(url) if url else None
+    if parts is None or parts.scheme.lower() not in _LINK_SCHEMES:
         return None
     return urllib.parse.quote(url, safe=_URL_SAFE)
 

@@ -11,7 +11,6 @@ import base64
 import html
 import itertools
 import math
-import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +18,7 @@ from typing import Any
 
 from converters.cleaners.figures import number_figures
 from converters.context import Context
-from converters.resources import load_image
+from converters.resources import load_image, split_url
 from converters.tree import (
     BlockQuote,
     Book,
@@ -134,7 +133,8 @@ def strong(node: Strong, r: Renderer) -> str:
 def link(node: Link, r: Renderer) -> str:
     # Only links that lead somewhere from a PDF: a relative or fragment link would point into
     # the machine that made the file (or to an anchor that does not exist): keep its text.
-    if urllib.parse.urlsplit(node.url).scheme.lower() not in LINK_SCHEMES:
+    parts = split_url(node.url)
+    if parts is None or parts.scheme.lower() not in LINK_SCHEMES:
         return r.inlines(node.children)
     title = f' title="{attr(node.title)}"' if node.title else ""
     return f'<a href="{attr(node.url)}"{title}>{r.inlines(node.children)}</a>'
