@@ -28,9 +28,6 @@ from converters.context import Options
 from converters.errors import EnvironmentProblem, UsageError
 from converters.templates import TEMPLATES
 
-#: The bundled templates; any change to them makes every output out of date.
-TEMPLATES_DIR = TEMPLATES
-
 #: File name extension of each writer's output; a plug-in writer gets ``.<name>``.
 OUTPUT_EXTENSIONS = {"markdown": ".md", "docx": ".docx", "epub": ".epub", "pdf": ".pdf", "json": ".json"}
 
@@ -112,7 +109,8 @@ def find_articles(sources: Sequence[Path], outdir: Path) -> list[tuple[Path, Pat
 
 def newest_dependency_ns(options: Options) -> int:
     """The newest modification time among the templates and the files the options name."""
-    paths: list[Path] = [TEMPLATES_DIR, *options.css]
+    # The bundled templates: any change to them makes every output out of date.
+    paths: list[Path] = [TEMPLATES, *options.css]
     paths += [p for p in (options.template, options.reference_doc, options.cover_image) if p is not None]
     newest = 0
     for path in paths:

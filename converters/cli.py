@@ -14,7 +14,7 @@ from pathlib import Path
 
 from converters import __version__, pipeline, registry
 from converters.context import Context, Options
-from converters.errors import Diagnostic, PressroomError, UsageError, one_line
+from converters.errors import Diagnostic, PressroomError, UsageError
 
 EPILOG = """\
 examples:
@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
     for d in diagnostics:
-        print(f"pressroom: {one_line(d)}", file=sys.stderr)
+        print(f"pressroom: {d}", file=sys.stderr)  # Diagnostic's text is one line (control characters escaped)
 
 
 def _book_inputs(folder: Path) -> list[Path]:
@@ -160,10 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help(sys.stderr)
             return 2
     except UsageError as exc:
-        print(f"pressroom: error: {one_line(exc)}", file=sys.stderr)
+        print(f"pressroom: error: {exc}", file=sys.stderr)
         return 2
     except PressroomError as exc:
-        print(f"pressroom: error: {one_line(exc)}", file=sys.stderr)
+        print(f"pressroom: error: {exc}", file=sys.stderr)
         return 1
     except MemoryError:
         # Not a bug to show as a traceback: the input needs more memory than this machine allows.

@@ -33,6 +33,8 @@ MAX_ELEMENTS = 200_000
 
 def _image_resolver(ctx: Context, page_url: str | None) -> Builder:
     base = ctx.base_dir.resolve() if ctx.base_dir else None
+    if page_url is not None and split_url(page_url) is None:  # http://[x: nothing to resolve against
+        page_url = None
 
     def resolve(src: str) -> str | None:
         parts = split_url(src)
@@ -56,7 +58,7 @@ def _image_resolver(ctx: Context, page_url: str | None) -> Builder:
             with contextlib.suppress(OSError):  # a name too long to stat is no saved file either
                 if local.is_file():
                     return local.relative_to(base).as_posix()
-        if page_url and split_url(page_url) is not None:
+        if page_url:
             return urllib.parse.urljoin(page_url, src)
         return src
 
