@@ -12,7 +12,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from tests.bad import generate
 
@@ -47,6 +47,22 @@ class Case:
     forbidden: tuple[str, ...] = ()  # never in the output's text
     absent_files: tuple[str, ...] = ()  # files (relative to the run folder) that must not appear
     warn_writers: tuple[str, ...] | None = None  # writers the warning applies to (None: all)
+
+
+#: The text formats an article with a figure is written in (file extension), and their readers.
+TEXT_FIGURE_FORMATS = (("html", "html"), ("md", "markdown"), ("json", "json"))
+
+
+def each_text_format(
+    name: str,
+    make: Callable[[str], Maker],
+    outcome: Outcome,
+    *,
+    formats: tuple[tuple[str, str], ...] = TEXT_FIGURE_FORMATS,
+    **expect: Any,
+) -> list[Case]:
+    """The same case in each text format: ``name-html``, ``name-md``, ``name-json``, each read by its reader."""
+    return [Case(f"{name}-{ext}", make(ext), (reader,), outcome, **expect) for ext, reader in formats]
 
 
 def committed(name: str, *extra: str, images: bool = False) -> Maker:
@@ -264,28 +280,9 @@ CASES: list[Case] = [
         warning=SCRIPT_WARNING,
         forbidden=("pwned-link", "pwned-mixed", "pwned-vb", "pwned-img", "pwned-meta", "javascript:", "vbscript:"),
     ),
-    Case(
-        "image-paths-html",
-        committed("images.html", images=True),
-        ("html",),
-        "ok",
-        warning=r"outside|remote",
-        warn_writers=EMBEDDING,
-        forbidden=LEAKS,
-    ),
-    Case(
-        "image-paths-md",
-        committed("images.md", images=True),
-        ("markdown",),
-        "ok",
-        warning=r"outside|remote",
-        warn_writers=EMBEDDING,
-        forbidden=LEAKS,
-    ),
-    Case(
-        "image-paths-json",
-        committed("images.json", images=True),
-        ("json",),
+    *each_text_format(
+        "image-paths",
+        lambda ext: committed(f"images.{ext}", images=True),
         "ok",
         warning=r"outside|remote",
         warn_writers=EMBEDDING,
@@ -293,79 +290,39 @@ CASES: list[Case] = [
     ),
     Case("css-import-remote-local-html", with_css("article_for_css.html"), ("html",), "ok", forbidden=LEAKS),
     Case("css-import-remote-local-md", with_css("article_for_css.md"), ("markdown",), "ok", forbidden=LEAKS),
-    Case(
-        "decompression-bomb-png-html",
-        generated("bomb.html", lambda: _bomb_article("html"), ("bomb.png", generate.bomb_png)),
-        ("html",),
+    *each_text_format(
+        "decompression-bomb-png",
+        lambda ext: generated(f"bomb.{ext}", lambda: _bomb_article(ext), ("bomb.png", generate.bomb_png)),
         "ok",
         warning=r"large|pixels|bomb",
         warn_writers=EMBEDDING,
     ),
-    Case(
-        "decompression-bomb-png-md",
-        generated("bomb.md", lambda: _bomb_article("md"), ("bomb.png", generate.bomb_png)),
-        ("markdown",),
-        "ok",
-        warning=r"large|pixels|bomb",
-        warn_writers=EMBEDDING,
-    ),
-    Case(
-        "decompression-bomb-png-json",
-        generated("bomb.json", lambda: _bomb_article("json"), ("bomb.png", generate.bomb_png)),
-        ("json",),
-        "ok",
-        warning=r"large|pixels|bomb",
-        warn_writers=EMBEDDING,
-    ),
-    Case(
-        "corrupt-jpeg-html",
-        committed("corrupt_image.html", "corrupt.jpg"),
-        ("html",),
-        "ok",
-        warning=r"corrupt",
-        warn_writers=EMBEDDING,
-    ),
-    Case(
-        "corrupt-jpeg-md",
-        committed("corrupt_image.md", "corrupt.jpg"),
-        ("markdown",),
-        "ok",
-        warning=r"corrupt",
-        warn_writers=EMBEDDING,
-    ),
-    Case(
-        "corrupt-jpeg-json",
-        committed("corrupt_image.json", "corrupt.jpg"),
-        ("json",),
+    *each_text_format(
+        "corrupt-jpeg",
+        lambda ext: committed(f"corrupt_image.{ext}", "corrupt.jpg"),
         "ok",
         warning=r"corrupt",
         warn_writers=EMBEDDING,
     ),
     # Found by fuzz/fuzz_html.py: an image whose file name is too long to stat.
-    *(
-        Case(
-            f"image-name-too-long-{ext}",
-            generated(f"long.{ext}", lambda ext=ext: _figure_article(ext, LONG_IMAGE_NAME, "名字太长的图", "长文件名")),
-            (reader,),
-            "ok",
-            warning=r"not found|too long|cannot be read",
-            warn_writers=EMBEDDING,
-        )
-        for ext, reader in (("html", "html"), ("md", "markdown"), ("json", "json"))
+    *each_text_format(
+        "image-name-too-long",
+        lambda ext: generated(f"long.{ext}", lambda: _figure_article(ext, LONG_IMAGE_NAME, "名字太长的图", "长文件名")),
+        "ok",
+        warning=r"not found|too long|cannot be read",
+        warn_writers=EMBEDDING,
     ),
     # Found by fuzz/fuzz_html.py: URLs urlsplit rejects, in a page address, links and images.
-    *(
-        Case(
-            f"malformed-urls-{ext}",
-            generated(f"urls.{ext}", lambda ext=ext: _malformed_url_article(ext)),
-            (reader,),
-            "ok",
-            # The HTML reader drops such a link or image while it parses (the caption stays);
-            # from Markdown and JSON they reach the writers, which warn.
-            warning="" if ext == "html" else r"malformed",
-            warn_writers=EMBEDDING,
-        )
-        for ext, reader in (("html", "html"), ("md", "markdown"), ("json", "json"))
+    # The HTML reader drops such a link or image while it parses (the caption stays); from
+    # Markdown and JSON they reach the writers, which warn.
+    Case("malformed-urls-html", generated("urls.html", lambda: _malformed_url_article("html")), ("html",), "ok"),
+    *each_text_format(
+        "malformed-urls",
+        lambda ext: generated(f"urls.{ext}", lambda: _malformed_url_article(ext)),
+        "ok",
+        formats=TEXT_FIGURE_FORMATS[1:],
+        warning=r"malformed",
+        warn_writers=EMBEDDING,
     ),
     Case("markdown-nested-10000", generated("deep.md", generate.deep_markdown), ("markdown",), "either", r"deep|nest"),
     Case(
