@@ -26,18 +26,11 @@ from converters.cli import main
 from converters.context import Context, Options
 from converters.errors import EnvironmentProblem, UsageError
 from converters.tree import Document, Heading, Meta, Paragraph, Text, dumps
+from tests.bad.harness import importable
 from tests.conftest import FIXTURES, ROOT
 
 ALL_FORMATS = ["json", "markdown", "docx", "epub", "pdf"]
 QUIET = QuietReporter()
-
-
-def has_writer(fmt: str) -> bool:
-    try:
-        registry.get_writer(fmt)
-    except ModuleNotFoundError:
-        return False
-    return True
 
 
 def article(i: int) -> Document:
@@ -217,7 +210,7 @@ def _canonical_tree(root: Path) -> Path:
 def test_two_builds_with_the_same_source_date_epoch_are_byte_identical(
     tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not has_writer(fmt):
+    if not importable("writer", fmt):
         pytest.skip(f"no {fmt} writer in this tree yet")
     src = _canonical_tree(tmp_path / "src")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -231,7 +224,7 @@ def test_two_builds_with_the_same_source_date_epoch_are_byte_identical(
 @pytest.mark.slow
 def test_the_dask_path_gives_the_same_bytes_as_the_local_path(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
-    formats = [f for f in ALL_FORMATS if has_writer(f)]
+    formats = [f for f in ALL_FORMATS if importable("writer", f)]
     src = _canonical_tree(tmp_path / "src")
     options = Options(source_date_epoch=1700000000)
     local = build([src], tmp_path / "local", formats, jobs=1, options=options, reporter=QUIET)
@@ -275,7 +268,7 @@ def _make(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize(("target", "fmt"), [("md", "markdown"), ("docx", "docx"), ("epub", "epub"), ("pdf", "pdf")])
 def test_make_builds_each_article_once_and_then_is_up_to_date(tmp_path: Path, target: str, fmt: str) -> None:
-    if not has_writer(fmt):
+    if not importable("writer", fmt):
         pytest.skip(f"no {fmt} writer in this tree yet")
     src = _canonical_tree(tmp_path / "articles")
     out = tmp_path / "build"
@@ -293,7 +286,7 @@ def test_make_builds_each_article_once_and_then_is_up_to_date(tmp_path: Path, ta
 
 @pytest.mark.slow
 def test_make_check_passes_on_what_make_built(tmp_path: Path) -> None:
-    if not (has_writer("epub") and has_writer("pdf")):
+    if not (importable("writer", "epub") and importable("writer", "pdf")):
         pytest.skip("needs the EPUB and PDF writers")
     src = _canonical_tree(tmp_path / "articles")
     made = _make("-j2", "epub", "pdf", f"ARTICLES={src}", f"BUILD={tmp_path / 'build'}")
